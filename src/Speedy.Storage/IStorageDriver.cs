@@ -9,6 +9,8 @@ namespace Speedy.Storage;
 /// <remarks>
 /// Contract every driver keeps, checked by the driver conformance suite:
 /// <list type="bullet">
+/// <item>Every method rejects a path that <see cref="StoragePath.IsValid"/> refuses with an
+/// <see cref="ArgumentException"/> (<see cref="ArgumentNullException"/> for <see langword="null"/>).</item>
 /// <item><see cref="PutContentAsync"/> is atomic: a reader sees the old content or the new, never a part.</item>
 /// <item><see cref="MoveAsync"/> is atomic and replaces the destination.</item>
 /// <item>A writer's bytes become readable through <see cref="ReaderAsync"/> and <see cref="StatAsync"/> at the
@@ -18,6 +20,12 @@ namespace Speedy.Storage;
 /// leaves a visible partial blob.</item>
 /// <item><see cref="ListAsync"/> returns the direct children of a directory, ordinally sorted, as full paths.</item>
 /// <item><see cref="DeleteAsync"/> removes a file or a whole directory tree.</item>
+/// <item>Directories are implied by the files under them: a directory exists while something is under it, and
+/// disappears (from <see cref="StatAsync"/> and <see cref="ListAsync"/>) once its last file is deleted, moved away
+/// or cancelled. "/" always exists.</item>
+/// <item>Files are read through <see cref="GetContentAsync"/>, <see cref="ReaderAsync"/> and
+/// <see cref="MoveAsync"/>'s source; naming a directory there (or a path below a file) is "not found", and so is
+/// listing a path that is not a directory.</item>
 /// </list>
 /// </remarks>
 public interface IStorageDriver
@@ -36,8 +44,10 @@ public interface IStorageDriver
     ValueTask<Stream> ReaderAsync(string path, long offset, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Opens a writer. With <paramref name="append"/> the writer continues after the bytes already written
-    /// at the path (its <see cref="IStorageWriter.Size"/> starts there); otherwise it starts empty.
+    /// Opens a writer, creating the file and its parent directories. With <paramref name="append"/> the writer
+    /// continues after the bytes already written at the path (its <see cref="IStorageWriter.Size"/> starts there;
+    /// a missing path counts as empty); otherwise it starts empty, discarding what was there. One writer per path
+    /// at a time.
     /// </summary>
     ValueTask<IStorageWriter> WriterAsync(string path, bool append, CancellationToken cancellationToken);
 

@@ -3,6 +3,8 @@ namespace Speedy.Storage;
 /// <summary>
 /// Appends bytes to one path. Disposing without <see cref="CommitAsync"/> or <see cref="CancelAsync"/> makes
 /// the bytes written so far durable and leaves them resumable with <c>WriterAsync(path, append: true)</c>.
+/// After <see cref="CommitAsync"/> or <see cref="CancelAsync"/>, every method but <c>DisposeAsync</c> throws
+/// <see cref="InvalidOperationException"/>. Not safe for concurrent use.
 /// </summary>
 public interface IStorageWriter : IAsyncDisposable
 {

@@ -13,6 +13,19 @@ public static class StoragePath
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Validate"/>, and also refuses "/": the root is always a directory, so it can never be the
+    /// target of a write or a move.
+    /// </summary>
+    public static void ValidateFile(string path)
+    {
+        Validate(path);
+        if (path.Length == 1)
+        {
+            throw new ArgumentException("the root \"/\" is a directory, not a file", nameof(path));
+        }
+    }
+
     public static bool IsValid(string path)
     {
         if (path.Length < 1 || path[0] != '/')

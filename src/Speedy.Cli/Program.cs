@@ -1,0 +1,3 @@
+using Speedy.Cli;
+
+return await SpeedyCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Speedy.Registry;
+
+namespace Speedy.Cli;
+
+/// <summary>
+/// The <c>speedy</c> command line: one subcommand per role. Settings come, lowest to highest precedence,
+/// from defaults, the <c>--config</c> JSON file, <c>SPEEDY_</c> environment variables (<c>__</c> for a
+/// section, e.g. <c>SPEEDY_TLS__CERTIFICATE</c>) and the flags.
+/// </summary>
+internal static class SpeedyCommand
+{
+    private static readonly Option<string> s_listen = new("--listen") { Description = "host:port to listen on (default 127.0.0.1:5000)" };
+    private static readonly Option<string> s_data = new("--data") { Description = "data directory (default ./data)" };
+    private static readonly Option<string> s_storage = new("--storage") { Description = "storage driver: filesystem or memory (default filesystem)" };
+    private static readonly Option<string> s_tlsCert = new("--tls-cert") { Description = "PEM certificate; with --tls-key serves HTTPS (HTTP/1.1 and HTTP/2)" };
+    private static readonly Option<string> s_tlsKey = new("--tls-key") { Description = "PEM private key of --tls-cert" };
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Tls:Certificate, Tls:Key)" };
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Speedy: a container image registry with its own distributed image store");
+        root.Subcommands.Add(Role("server", "all-in-one: the registry on the filesystem driver with data under --data"));
+        root.Subcommands.Add(Role("registry", "the stateless OCI registry over a storage driver"));
+        s_storage.AcceptOnlyFromAmong("filesystem", "memory");
+        return root;
+    }
+
+    private static Command Role(string name, string description)
+    {
+        var command = new Command(name, description) { s_listen, s_data, s_storage, s_tlsCert, s_tlsKey, s_config };
+        command.SetAction((parse, cancellationToken) => RunAsync(name, parse, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string role, ParseResult parse, CancellationToken cancellationToken)
+    {
+        RegistryOptions options;
+        try
+        {
+            options = LoadOptions(parse);
+            Validate(options);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or FileNotFoundException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"speedy {role}: {ex.Message}");
+            return 2;
+        }
+
+        await using var app = RegistryHost.Build(options);
+        var scheme = options.Tls.Enabled ? "https" : "http";
+        var storage = options.Storage == "filesystem" ? $"filesystem at {Path.GetFullPath(options.Data)}" : options.Storage;
+        Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}");
+        using var stop = cancellationToken.Register(app.Lifetime.StopApplication);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static RegistryOptions LoadOptions(ParseResult parse)
+    {
+        var builder = new ConfigurationBuilder();
+        if (parse.GetValue(s_config) is { } file)
+        {
+            if (!file.Exists)
+            {
+                throw new FileNotFoundException($"configuration file {file.FullName} does not exist");
+            }
+
+            builder.AddJsonFile(file.FullName, optional: false);
+        }
+
+        builder.AddEnvironmentVariables("SPEEDY_");
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        AddFlag(parse, s_listen, "Listen", flags);
+        AddFlag(parse, s_data, "Data", flags);
+        AddFlag(parse, s_storage, "Storage", flags);
+        AddFlag(parse, s_tlsCert, "Tls:Certificate", flags);
+        AddFlag(parse, s_tlsKey, "Tls:Key", flags);
+        builder.AddInMemoryCollection(flags);
+
+        var options = new RegistryOptions();
+        builder.Build().Bind(options);
+        return options;
+    }
+
+    private static void AddFlag(ParseResult parse, Option<string> option, string key, Dictionary<string, string?> flags)
+    {
+        if (parse.GetValue(option) is { } value)
+        {
+            flags[key] = value;
+        }
+    }
+
+    private static void Validate(RegistryOptions options)
+    {
+        ListenAddress.Parse(options.Listen);
+        if (options.Storage is not ("filesystem" or "memory"))
+        {
+            throw new FormatException($"unknown storage driver \"{options.Storage}\"; use filesystem or memory");
+        }
+
+        if (string.IsNullOrEmpty(options.Tls.Certificate) != string.IsNullOrEmpty(options.Tls.Key))
+        {
+            throw new FormatException("TLS needs both --tls-cert and --tls-key");
+        }
+
+        if (options.Tls.Enabled && (!File.Exists(options.Tls.Certificate) || !File.Exists(options.Tls.Key)))
+        {
+            throw new FileNotFoundException("the TLS certificate or key file does not exist");
+        }
+
+        if (options.MaxManifestBytes <= 0 || options.MaxPageSize <= 0)
+        {
+            throw new FormatException("MaxManifestBytes and MaxPageSize must be positive");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Speedy.Registry.Core;
+
+namespace Speedy.Registry.Http;
+
+/// <summary><c>GET</c>/<c>HEAD</c>/<c>DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>, with single byte ranges.</summary>
+internal static class BlobEndpoints
+{
+    private const int CopyBufferSize = 256 << 10;
+
+    public static async Task GetAsync(HttpContext context, RegistryContext registry, RegistryRoute route, bool head)
+    {
+        var digest = RequestExtensions.ParseDigestOrThrow(route.Argument);
+        var cancellationToken = context.RequestAborted;
+        var size = await registry.Store.IsBlobLinkedAsync(route.Name, digest, cancellationToken)
+            ? await registry.Store.StatBlobAsync(digest, cancellationToken)
+            : null;
+        if (size is not { } length)
+        {
+            throw new RegistryException(OciErrorCode.BlobUnknown, $"blob {digest} is not known to repository {route.Name}");
+        }
+
+        var response = context.Response;
+        var headers = response.Headers;
+        headers["Docker-Content-Digest"] = digest.ToString();
+        headers.ETag = $"\"{digest}\"";
+        headers.AcceptRanges = "bytes";
+        headers.CacheControl = "max-age=31536000";
+        response.ContentType = "application/octet-stream";
+
+        var range = ByteRange.Resolve(context.Request.Headers.Range, length, out var unsatisfiable);
+        if (unsatisfiable)
+        {
+            headers.ContentRange = $"bytes */{length}";
+            throw new RegistryException(OciErrorCode.RangeInvalid, $"requested range is outside the blob of {length} bytes", null, StatusCodes.Status416RangeNotSatisfiable);
+        }
+
+        var start = 0L;
+        if (range is { } r)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            headers.ContentRange = $"bytes {r.Start}-{r.Start + r.Length - 1}/{length}";
+            start = r.Start;
+            length = r.Length;
+        }
+
+        response.ContentLength = length;
+        if (head || length == 0)
+        {
+            return;
+        }
+
+        await using var stream = await registry.Store.OpenBlobAsync(digest, start, cancellationToken);
+        await CopyAsync(stream, response, length, cancellationToken);
+    }
+
+    public static async Task DeleteAsync(HttpContext context, RegistryContext registry, RegistryRoute route)
+    {
+        RequestExtensions.RequireDeleteEnabled(registry.Options);
+        var digest = RequestExtensions.ParseDigestOrThrow(route.Argument);
+        if (!await registry.Store.UnlinkBlobAsync(route.Name, digest, context.RequestAborted))
+        {
+            throw new RegistryException(OciErrorCode.BlobUnknown, $"blob {digest} is not known to repository {route.Name}");
+        }
+
+        RequestExtensions.SetNoBody(context.Response, StatusCodes.Status202Accepted);
+        context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+    }
+
+    private static async Task CopyAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyBufferSize, length));
+        try
+        {
+            var body = response.Body;
+            while (length > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException("blob ended before its recorded size");
+                }
+
+                await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                length -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Speedy.Registry.Storage;
+using Speedy.Registry.Uploads;
+
+namespace Speedy.Registry.Http;
+
+/// <summary>What every endpoint needs, resolved once from DI.</summary>
+internal sealed class RegistryContext(RegistryOptions options, RegistryStore store, UploadSessions uploads, UploadLocationSigner signer)
+{
+    public RegistryOptions Options { get; } = options;
+
+    public RegistryStore Store { get; } = store;
+
+    public UploadSessions Uploads { get; } = uploads;
+
+    public UploadLocationSigner Signer { get; } = signer;
+}

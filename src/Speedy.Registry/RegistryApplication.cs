@@ -1,0 +1,73 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Speedy.Registry.Http;
+using Speedy.Registry.Storage;
+using Speedy.Registry.Uploads;
+using Speedy.Storage;
+using Speedy.Storage.Filesystem;
+using Speedy.Storage.Memory;
+
+namespace Speedy.Registry;
+
+/// <summary>Wires the registry into an ASP.NET Core application: services, Kestrel and the <c>/v2/</c> routes.</summary>
+public static class RegistryApplication
+{
+    /// <summary>Registers the registry's services over the driver the options name.</summary>
+    public static IServiceCollection AddSpeedyRegistry(this IServiceCollection services, RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => CreateDriver(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryStore>();
+        services.AddSingleton<UploadSessions>();
+        services.AddSingleton(sp => new UploadLocationSigner(sp.GetRequiredService<IStorageDriver>(), options.UploadSecret));
+        services.AddSingleton<RegistryContext>();
+        return services;
+    }
+
+    /// <summary>Adds the error middleware and the <c>/v2/</c> endpoints.</summary>
+    public static WebApplication MapSpeedyRegistry(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RegistryMiddleware>();
+        var registry = app.Services.GetRequiredService<RegistryContext>();
+        app.Map("/v2", context => RegistryRouter.HandleAsync(context, registry));
+        app.Map("/v2/{**path}", context => RegistryRouter.HandleAsync(context, registry));
+        return app;
+    }
+
+    /// <summary>Listens where the options say, with TLS (HTTP/1.1 and HTTP/2) when a PEM certificate and key are set.</summary>
+    public static void ConfigureKestrel(KestrelServerOptions kestrel, RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(options);
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = null;
+        kestrel.Limits.MinRequestBodyDataRate = null;
+        var endpoint = ListenAddress.Parse(options.Listen);
+        kestrel.Listen(endpoint, listen =>
+        {
+            if (options.Tls.Enabled)
+            {
+                var certificate = X509Certificate2.CreateFromPemFile(options.Tls.Certificate!, options.Tls.Key);
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+            else
+            {
+                listen.Protocols = HttpProtocols.Http1;
+            }
+        });
+    }
+
+    private static IStorageDriver CreateDriver(RegistryOptions options) => options.Storage switch
+    {
+        "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry"))),
+        "memory" => new MemoryStorageDriver(),
+        _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem or memory"),
+    };
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Speedy.Registry;
+
+/// <summary>Builds the registry's web application; the CLI runs it, tests host it in memory.</summary>
+public static class RegistryHost
+{
+    /// <param name="options">The validated registry options.</param>
+    /// <param name="configure">Last-moment changes to the builder, e.g. a test server instead of Kestrel.</param>
+    public static WebApplication Build(RegistryOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(kestrel => RegistryApplication.ConfigureKestrel(kestrel, options));
+        builder.Services.AddSpeedyRegistry(options);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapSpeedyRegistry();
+        return app;
+    }
+}

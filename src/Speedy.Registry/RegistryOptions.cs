@@ -1,0 +1,30 @@
+namespace Speedy.Registry;
+
+/// <summary>The registry's settings, bound from configuration (file, SPEEDY_ environment variables, flags).</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>The largest manifest accepted; the spec suggests at least 4 MiB.</summary>
+    public const int DefaultMaxManifestBytes = 4 << 20;
+
+    /// <summary><c>host:port</c> to listen on.</summary>
+    public string Listen { get; set; } = "127.0.0.1:5000";
+
+    /// <summary>Directory of the filesystem driver (and, later, every local role).</summary>
+    public string Data { get; set; } = "./data";
+
+    /// <summary>The storage driver: <c>filesystem</c> or <c>memory</c>.</summary>
+    public string Storage { get; set; } = "filesystem";
+
+    /// <summary>Key that signs upload locations; generated and kept in storage when empty.</summary>
+    public string? UploadSecret { get; set; }
+
+    /// <summary>Whether blobs, manifests and tags may be deleted through the API.</summary>
+    public bool DeleteEnabled { get; set; } = true;
+
+    public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
+
+    /// <summary>The page size of <c>/v2/_catalog</c> when the client gives no <c>n</c>, and the largest <c>n</c> honoured.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+
+    public TlsOptions Tls { get; set; } = new();
+}

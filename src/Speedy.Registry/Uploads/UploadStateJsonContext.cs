@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Speedy.Registry.Uploads;
+
+[JsonSerializable(typeof(UploadState))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class UploadStateJsonContext : JsonSerializerContext;
