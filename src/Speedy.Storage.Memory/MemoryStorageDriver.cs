@@ -43,6 +43,7 @@ public sealed class MemoryStorageDriver : IStorageDriver
 
         try
         {
+            StoragePath.Validate(path);
             var (data, length) = Snapshot(path);
             return ValueTask.FromResult(data.AsSpan(0, length).ToArray());
         }
@@ -301,7 +302,6 @@ public sealed class MemoryStorageDriver : IStorageDriver
     /// <summary>The bytes of the file at <paramref name="path"/> as they are now.</summary>
     private (byte[] Data, int Length) Snapshot(string path)
     {
-        StoragePath.Validate(path);
         lock (_lock)
         {
             return _files.TryGetValue(path, out var file)
