@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Speedy.Registry;
 
 namespace Speedy.Cli;
@@ -49,11 +50,20 @@ internal static class SpeedyCommand
         }
 
         await using var app = RegistryHost.Build(options);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"speedy {role}: cannot listen on {options.Listen}: {ex.Message}");
+            return 2;
+        }
+
         var scheme = options.Tls.Enabled ? "https" : "http";
         var storage = options.Storage == "filesystem" ? $"filesystem at {Path.GetFullPath(options.Data)}" : options.Storage;
         Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}");
-        using var stop = cancellationToken.Register(app.Lifetime.StopApplication);
-        await app.RunAsync();
+        await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 

@@ -30,6 +30,13 @@ public sealed class RegistryException : Exception
         StatusOverride = statusOverride;
     }
 
+    private RegistryException(OciErrorCode code, string message, Exception innerException, int? statusOverride)
+        : base(message, innerException)
+    {
+        Code = code;
+        StatusOverride = statusOverride;
+    }
+
     public OciErrorCode Code { get; }
 
     /// <summary>Extra structured information for the error's "detail" member.</summary>
@@ -39,4 +46,8 @@ public sealed class RegistryException : Exception
     public int? StatusOverride { get; }
 
     public int Status => StatusOverride ?? OciErrors.Get(Code).Status;
+
+    /// <summary>A failure caused by <paramref name="cause"/>, e.g. a request body that could not be read.</summary>
+    public static RegistryException WithCause(OciErrorCode code, string message, Exception cause, int? statusOverride = null) =>
+        new(code, message, cause, statusOverride);
 }

@@ -29,14 +29,16 @@ public static class RegistryApplication
         return services;
     }
 
-    /// <summary>Adds the error middleware and the <c>/v2/</c> endpoints.</summary>
+    /// <summary>
+    /// Adds the error middleware and the registry as the terminal handler of every request: the router reads the
+    /// raw request target itself (see <see cref="RegistryRouter"/>), and unknown paths get the error JSON too.
+    /// </summary>
     public static WebApplication MapSpeedyRegistry(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<RegistryMiddleware>();
         var registry = app.Services.GetRequiredService<RegistryContext>();
-        app.Map("/v2", context => RegistryRouter.HandleAsync(context, registry));
-        app.Map("/v2/{**path}", context => RegistryRouter.HandleAsync(context, registry));
+        app.Run(context => RegistryRouter.HandleAsync(context, registry));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Speedy.Registry.Core;
@@ -108,6 +109,7 @@ internal static class ManifestEndpoints
         return hash.GetCurrentDigest();
     }
 
+    /// <summary>Reads the whole manifest, refusing more than <paramref name="limit"/> bytes as soon as it is exceeded.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
@@ -115,26 +117,43 @@ internal static class ManifestEndpoints
             throw TooLarge(limit);
         }
 
-        var capacity = (int)(request.ContentLength ?? 16 << 10);
-        using var buffer = new MemoryStream(capacity);
-        var chunk = new byte[16 << 10];
-        while (true)
+        using var buffer = new MemoryStream((int)(request.ContentLength ?? 16 << 10));
+        var chunk = ArrayPool<byte>.Shared.Rent(16 << 10);
+        try
         {
-            var read = await request.Body.ReadAsync(chunk, cancellationToken);
-            if (read == 0)
+            while (true)
             {
-                break;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
 
-            if (buffer.Length + read > limit)
-            {
-                throw TooLarge(limit);
-            }
+                int read;
+                try
+                {
+                    // No token: a disconnect already fails the read, and a read cancelled through RequestAborted
+                    // leaves Kestrel's body reader mid-read, so its drain of the rest then fails and logs an error.
+                    read = await request.Body.ReadAsync(chunk, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+                {
+                    throw RegistryException.WithCause(OciErrorCode.ManifestInvalid, "the request body ended early: " + ex.Message, ex);
+                }
 
-            buffer.Write(chunk, 0, read);
+                if (read == 0)
+                {
+                    return buffer.ToArray();
+                }
+
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static RegistryException TooLarge(int limit) =>

@@ -22,14 +22,15 @@ internal static class ReferrerEndpoints
 
         await TagEndpoints.WriteJsonAsync(
             context,
-            writer =>
+            (Descriptors: descriptors, Filter: filter),
+            static (writer, state) =>
             {
                 writer.WriteNumber("schemaVersion", 2);
                 writer.WriteString("mediaType", MediaTypes.OciIndex);
                 writer.WriteStartArray("manifests");
-                foreach (var descriptor in descriptors)
+                foreach (var descriptor in state.Descriptors)
                 {
-                    if (filter.Length == 0 || Storage.ReferrerDescriptor.ReadArtifactType(descriptor) == filter)
+                    if (state.Filter.Length == 0 || Storage.ReferrerDescriptor.ReadArtifactType(descriptor) == state.Filter)
                     {
                         writer.WriteRawValue(descriptor, skipInputValidation: true);
                     }

@@ -29,6 +29,14 @@ internal sealed class RegistryMiddleware
         {
             await _next(context);
         }
+        catch (RegistryException ex) when (ex.InnerException is (IOException and not BadHttpRequestException) or OperationCanceledException)
+        {
+            // The request body broke off with the connection (reset or aborted; a malformed or short body is a
+            // BadHttpRequestException and still gets its 400): nobody reads an answer, and aborting spares Kestrel
+            // from draining a body whose read failed, which it would log as an error.
+            Log.ClientAborted(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+            context.Abort();
+        }
         catch (RegistryException ex)
         {
             await WriteErrorAsync(context, ex);
@@ -41,13 +49,14 @@ internal sealed class RegistryMiddleware
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             Log.ClientAborted(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+            context.Abort();
         }
         catch (StoragePathNotFoundException ex)
         {
             Log.UnexpectedMissingPath(_logger, ex.Path ?? string.Empty, ex);
             await WriteErrorAsync(context, new RegistryException(OciErrorCode.Unknown, "content vanished from storage while the request was served", null, 503));
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex)
         {
             Log.RequestFailed(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, ex);
             await WriteErrorAsync(context, new RegistryException(OciErrorCode.Unknown, "internal error: " + ex.Message), resetHeaders: true);
@@ -63,6 +72,15 @@ internal sealed class RegistryMiddleware
         if (context.Response.HasStarted)
         {
             Log.ErrorAfterResponseStarted(_logger, error.Message);
+            context.Abort();
+            return;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone (a body cut short, say): nobody reads the error, and aborting spares Kestrel
+            // from draining a request body whose read failed.
+            Log.ClientAborted(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
             context.Abort();
             return;
         }

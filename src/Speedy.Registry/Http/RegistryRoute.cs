@@ -68,6 +68,13 @@ internal readonly record struct RegistryRoute(RouteKind Kind, string Name, strin
             throw new RegistryException(OciErrorCode.NameInvalid, $"invalid repository name \"{Truncate(name)}\"");
         }
 
+        // The name is checked as sent (no valid name needs escaping); the argument, a tag, digest or upload id,
+        // is decoded first, for clients that escape a digest's colon.
+        if (argument.Contains('%', StringComparison.Ordinal))
+        {
+            argument = Uri.UnescapeDataString(argument);
+        }
+
         return new RegistryRoute(kind, name, argument);
     }
 

@@ -18,11 +18,14 @@ internal static class TagEndpoints
             SetNextLink(context.Response, $"/v2/{route.Name}/tags/list", limit, page.Items[^1]);
         }
 
-        await WriteJsonAsync(context, writer =>
-        {
-            writer.WriteString("name", route.Name);
-            WriteArray(writer, "tags", page.Items);
-        });
+        await WriteJsonAsync(
+            context,
+            (route.Name, page.Items),
+            static (writer, state) =>
+            {
+                writer.WriteString("name", state.Name);
+                WriteArray(writer, "tags", state.Items);
+            });
     }
 
     public static async Task ListRepositoriesAsync(HttpContext context, RegistryContext registry)
@@ -35,7 +38,7 @@ internal static class TagEndpoints
             SetNextLink(context.Response, "/v2/_catalog", limit, page.Items[^1]);
         }
 
-        await WriteJsonAsync(context, writer => WriteArray(writer, "repositories", page.Items));
+        await WriteJsonAsync(context, page.Items, static (writer, items) => WriteArray(writer, "repositories", items));
     }
 
     private static void SetNextLink(HttpResponse response, string path, int limit, string last) =>
@@ -52,13 +55,19 @@ internal static class TagEndpoints
         writer.WriteEndArray();
     }
 
-    internal static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> writeProperties, string contentType = "application/json; charset=utf-8")
+    /// <summary>
+    /// Writes a JSON object as a 200 response (headers only for HEAD). The properties come from
+    /// <paramref name="writeProperties"/>, a static lambda given its <paramref name="state"/>, so nothing is
+    /// captured per request.
+    /// </summary>
+    internal static async Task WriteJsonAsync<TState>(
+        HttpContext context, TState state, Action<Utf8JsonWriter, TState> writeProperties, string contentType = "application/json; charset=utf-8")
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writeProperties(writer);
+            writeProperties(writer, state);
             writer.WriteEndObject();
         }
 

@@ -65,7 +65,16 @@ internal static class UploadEndpoints
         var digest = RequestExtensions.ParseDigestOrThrow(digestText);
         var range = ContentRange.Parse(request.Headers.ContentRange);
         CheckChunkLength(request, range);
-        await registry.Uploads.CompleteAsync(route.Name, id, request.Body, range?.Start, digest, context.RequestAborted);
+        try
+        {
+            await registry.Uploads.CompleteAsync(route.Name, id, request.Body, range?.Start, digest, context.RequestAborted);
+        }
+        catch (RegistryException ex) when (ex.Code == OciErrorCode.RangeInvalid)
+        {
+            await SetSessionHeadersAsync(context, registry, route.Name, id, await registry.Uploads.GetSizeAsync(route.Name, id, context.RequestAborted));
+            throw;
+        }
+
         Created(context.Response, route.Name, digest);
     }
 

@@ -83,14 +83,16 @@ internal sealed partial class RegistryStore
             return null;
         }
 
-        if (_manifests.TryGetValue(digest, out StoredManifest? cached) && cached is not null)
+        // The media type is the repository's link's: the same bytes may have been pushed to another repository
+        // under another Content-Type, so a cached manifest is used only when its type matches.
+        var newline = Array.IndexOf(link, (byte)'\n');
+        if (_manifests.TryGetValue(digest, out StoredManifest? cached) && cached is not null
+            && (newline < 0 ? cached.MediaType == MediaTypes.OciManifest : Ascii.Equals(link.AsSpan(newline + 1), cached.MediaType)))
         {
             return cached;
         }
 
-        var text = Encoding.UTF8.GetString(link);
-        var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        var mediaType = newline < 0 ? MediaTypes.OciManifest : text[(newline + 1)..];
+        var mediaType = newline < 0 ? MediaTypes.OciManifest : Encoding.UTF8.GetString(link.AsSpan(newline + 1));
         var content = await TryGetContentAsync(RegistryPaths.Blob(digest), cancellationToken);
         if (content is null)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Speedy.Registry.Storage;
@@ -16,6 +17,9 @@ namespace Speedy.Registry.Uploads;
 internal sealed class UploadLocationSigner : IDisposable
 {
     private const int TagBytes = 16;
+
+    /// <summary>Unpadded base64url of <see cref="TagBytes"/> bytes.</summary>
+    private const int EncodedTagLength = 22;
 
     private readonly IStorageDriver _driver;
     private readonly byte[]? _configuredKey;
@@ -51,18 +55,23 @@ internal sealed class UploadLocationSigner : IDisposable
         return _configuredKey is null && Verify(await KeysAsync(reload: true, cancellationToken), name, id, state);
     }
 
+    /// <summary>
+    /// Compares the presented state with each key's canonical encoding, in constant time. Nothing is decoded, so
+    /// no damaged state (bad characters, a wrong length, non-zero padding bits) can throw.
+    /// </summary>
     private static bool Verify(byte[][] keys, string name, string id, string state)
     {
-        Span<byte> presented = stackalloc byte[TagBytes];
-        if (state.Length != Base64Url.GetEncodedLength(TagBytes)
-            || !Base64Url.TryDecodeFromChars(state, presented, out var written) || written != TagBytes)
+        Span<char> expected = stackalloc char[EncodedTagLength];
+        if (state.Length != EncodedTagLength)
         {
             return false;
         }
 
+        var presented = MemoryMarshal.AsBytes(state.AsSpan());
         foreach (var key in keys)
         {
-            if (CryptographicOperations.FixedTimeEquals(presented, Tag(key, name, id)))
+            if (Base64Url.TryEncodeToChars(Tag(key, name, id), expected, out var written) && written == EncodedTagLength
+                && CryptographicOperations.FixedTimeEquals(presented, MemoryMarshal.AsBytes((ReadOnlySpan<char>)expected)))
             {
                 return true;
             }

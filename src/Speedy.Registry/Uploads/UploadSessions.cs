@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Speedy.Registry.Core;
 using Speedy.Registry.Core.Hashing;
 using Speedy.Registry.Storage;
@@ -20,6 +22,13 @@ internal sealed class UploadSessions
     private readonly RegistryStore _store;
     private readonly IStorageDriver _driver;
     private readonly TimeProvider _time;
+
+    /// <summary>
+    /// Sessions a request of this process is writing, completing or deleting. Two requests on one session would
+    /// interleave their bytes while each hashes only its own, so the saved hash would no longer describe the
+    /// stored bytes; the second request is refused instead.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
 
     public UploadSessions(RegistryStore store, TimeProvider time)
     {
@@ -59,22 +68,30 @@ internal sealed class UploadSessions
     /// </summary>
     public async ValueTask<long> AppendAsync(string name, string id, Stream body, long? rangeStart, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(name, id, cancellationToken);
-        await using var writer = await _driver.WriterAsync(RegistryPaths.UploadData(name, id), append: true, cancellationToken);
-        using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
-        CheckRangeStart(rangeStart, writer.Size);
+        Enter(id, StatusCodes.Status416RangeNotSatisfiable);
         try
         {
-            await CopyAsync(body, writer, hash, cancellationToken);
+            var state = await LoadStateAsync(name, id, cancellationToken);
+            await using var writer = await _driver.WriterAsync(RegistryPaths.UploadData(name, id), append: true, cancellationToken);
+            using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
+            CheckRangeStart(rangeStart, writer.Size);
+            try
+            {
+                await CopyAsync(body, writer, hash, cancellationToken);
+            }
+            finally
+            {
+                // The bytes must be durable before the state that counts them.
+                await writer.DisposeAsync();
+                await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
+            }
+
+            return hash.BytesHashed;
         }
         finally
         {
-            // The bytes must be durable before the state that counts them.
-            await writer.DisposeAsync();
-            await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
+            Leave(id);
         }
-
-        return hash.BytesHashed;
     }
 
     /// <summary>
@@ -83,53 +100,15 @@ internal sealed class UploadSessions
     /// </summary>
     public async ValueTask<long> CompleteAsync(string name, string id, Stream? body, long? rangeStart, Digest expected, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(name, id, cancellationToken);
-        var dataPath = RegistryPaths.UploadData(name, id);
-        var writer = await _driver.WriterAsync(dataPath, append: true, cancellationToken);
-        Digest actual;
-        long size;
-        await using (writer)
+        Enter(id, StatusCodes.Status416RangeNotSatisfiable);
+        try
         {
-            using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
-            CheckRangeStart(rangeStart, writer.Size);
-            if (body is not null)
-            {
-                try
-                {
-                    await CopyAsync(body, writer, hash, cancellationToken);
-                }
-                catch (RegistryException ex) when (ex.Code == OciErrorCode.BlobUploadInvalid)
-                {
-                    await writer.DisposeAsync();
-                    await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
-                    throw;
-                }
-            }
-
-            size = writer.Size;
-            actual = expected.Algorithm == hash.Algorithm
-                ? hash.GetCurrentDigest()
-                : await HashStoredAsync(dataPath, expected.Algorithm, cancellationToken);
-            if (actual != expected)
-            {
-                await writer.CancelAsync(cancellationToken);
-            }
-            else
-            {
-                await writer.CommitAsync(cancellationToken);
-            }
+            return await CompleteCoreAsync(name, id, body, rangeStart, expected, cancellationToken);
         }
-
-        if (actual != expected)
+        finally
         {
-            await DeleteAsync(name, id, cancellationToken);
-            throw DigestMismatch(expected, actual);
+            Leave(id);
         }
-
-        await _store.PublishBlobAsync(dataPath, expected, cancellationToken);
-        await _store.LinkBlobAsync(name, expected, cancellationToken);
-        await DeleteAsync(name, id, cancellationToken);
-        return size;
     }
 
     /// <summary>A whole blob in one request (POST with <c>?digest=</c>): stream, verify, publish.</summary>
@@ -166,6 +145,79 @@ internal sealed class UploadSessions
     /// <summary>Deletes a session; false when it does not exist.</summary>
     public async ValueTask<bool> DeleteAsync(string name, string id, CancellationToken cancellationToken)
     {
+        Enter(id, StatusCodes.Status409Conflict);
+        try
+        {
+            return await DeleteSessionAsync(name, id, cancellationToken);
+        }
+        finally
+        {
+            Leave(id);
+        }
+    }
+
+    private async ValueTask<long> CompleteCoreAsync(string name, string id, Stream? body, long? rangeStart, Digest expected, CancellationToken cancellationToken)
+    {
+        var state = await LoadStateAsync(name, id, cancellationToken);
+        var dataPath = RegistryPaths.UploadData(name, id);
+        var writer = await _driver.WriterAsync(dataPath, append: true, cancellationToken);
+        Digest actual;
+        long size;
+        await using (writer)
+        {
+            using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
+            CheckRangeStart(rangeStart, writer.Size);
+            if (body is not null)
+            {
+                try
+                {
+                    await CopyAsync(body, writer, hash, cancellationToken);
+                }
+                catch
+                {
+                    // Keep what arrived, so the client can ask for the status and resume.
+                    await writer.DisposeAsync();
+                    await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
+                    throw;
+                }
+            }
+
+            size = writer.Size;
+            if (await StoredSizeAsync(dataPath, cancellationToken) != hash.BytesHashed)
+            {
+                // Another replica wrote to the session meanwhile: what is stored is not what was hashed.
+                await writer.CancelAsync(CancellationToken.None);
+                await DeleteSessionAsync(name, id, CancellationToken.None);
+                throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"upload {id} was written by another request while it was completed; start a new upload");
+            }
+
+            actual = expected.Algorithm == hash.Algorithm
+                ? hash.GetCurrentDigest()
+                : await HashStoredAsync(dataPath, expected.Algorithm, cancellationToken);
+            if (actual != expected)
+            {
+                await writer.CancelAsync(CancellationToken.None);
+            }
+            else
+            {
+                await writer.CommitAsync(cancellationToken);
+            }
+        }
+
+        if (actual != expected)
+        {
+            await DeleteSessionAsync(name, id, CancellationToken.None);
+            throw DigestMismatch(expected, actual);
+        }
+
+        await _store.PublishBlobAsync(dataPath, expected, cancellationToken);
+        await _store.LinkBlobAsync(name, expected, cancellationToken);
+        await DeleteSessionAsync(name, id, CancellationToken.None);
+        return size;
+    }
+
+    private async ValueTask<bool> DeleteSessionAsync(string name, string id, CancellationToken cancellationToken)
+    {
         try
         {
             await _driver.DeleteAsync(RegistryPaths.Upload(name, id), cancellationToken);
@@ -176,6 +228,32 @@ internal sealed class UploadSessions
             return false;
         }
     }
+
+    private async ValueTask<long> StoredSizeAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _driver.StatAsync(path, cancellationToken)).Size;
+        }
+        catch (StoragePathNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    private void Enter(string id, int busyStatus)
+    {
+        if (!_busy.TryAdd(id, 0))
+        {
+            throw new RegistryException(
+                busyStatus == StatusCodes.Status416RangeNotSatisfiable ? OciErrorCode.RangeInvalid : OciErrorCode.BlobUploadInvalid,
+                $"another request is writing to upload {id}; ask for its status once it finishes",
+                null,
+                busyStatus);
+        }
+    }
+
+    private void Leave(string id) => _busy.TryRemove(id, out _);
 
     private static void CheckRangeStart(long? rangeStart, long size)
     {
@@ -192,8 +270,10 @@ internal sealed class UploadSessions
         new(OciErrorCode.DigestInvalid, $"provided digest {expected} did not match uploaded content {actual}");
 
     /// <summary>
-    /// Restores the saved hash. If the process that wrote the last chunk died after writing bytes but before
-    /// saving the state, the bytes beyond the saved offset are hashed from storage (only that tail).
+    /// Restores the saved hash. When storage holds more bytes than the state counts, either the process that
+    /// wrote them died before saving the state, or another replica wrote to the session at the same time; the
+    /// two cannot be told apart, and in the second the saved prefix no longer describes the stored bytes, so
+    /// everything stored is hashed again. That is the only time a request re-reads earlier chunks.
     /// </summary>
     private async ValueTask<ResumableHash> RestoreHashAsync(string name, string id, UploadState state, IStorageWriter writer, CancellationToken cancellationToken)
     {
@@ -207,19 +287,36 @@ internal sealed class UploadSessions
             throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session state is corrupt; start a new upload");
         }
 
-        if (writer.Size < hash.BytesHashed)
+        if (writer.Size == hash.BytesHashed)
         {
-            hash.Dispose();
+            return hash;
+        }
+
+        var algorithm = hash.Algorithm;
+        var hashed = hash.BytesHashed;
+        hash.Dispose();
+        if (writer.Size < hashed)
+        {
             throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session data is shorter than its state; start a new upload");
         }
 
-        if (writer.Size > hash.BytesHashed)
+        hash = ResumableHash.Create(algorithm);
+        try
         {
-            await using var tail = await _driver.ReaderAsync(RegistryPaths.UploadData(name, id), hash.BytesHashed, cancellationToken);
-            await HashStreamAsync(tail, hash, writer.Size - hash.BytesHashed, cancellationToken);
-        }
+            await using var stored = await _driver.ReaderAsync(RegistryPaths.UploadData(name, id), 0, cancellationToken);
+            await HashStreamAsync(stored, hash, writer.Size, cancellationToken);
+            if (hash.BytesHashed != writer.Size)
+            {
+                throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session data changed while it was read; start a new upload");
+            }
 
-        return hash;
+            return hash;
+        }
+        catch
+        {
+            hash.Dispose();
+            throw;
+        }
     }
 
     private async ValueTask<Digest> HashStoredAsync(string path, DigestAlgorithm algorithm, CancellationToken cancellationToken)
@@ -264,13 +361,16 @@ internal sealed class UploadSessions
         {
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var filled = 0;
                 Exception? failure = null;
                 try
                 {
                     while (filled < buffer.Length)
                     {
-                        var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                        // No token: a disconnect already fails the read, and a read cancelled through
+                        // RequestAborted leaves Kestrel's body reader mid-read, so its drain then fails and logs.
+                        var read = await body.ReadAsync(buffer.AsMemory(filled), CancellationToken.None);
                         if (read == 0)
                         {
                             break;
@@ -279,7 +379,7 @@ internal sealed class UploadSessions
                         filled += read;
                     }
                 }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
                 {
                     failure = ex;
                 }
@@ -293,7 +393,7 @@ internal sealed class UploadSessions
 
                 if (failure is not null)
                 {
-                    throw new RegistryException(OciErrorCode.BlobUploadInvalid, "the request body ended early: " + failure.Message, null, 400);
+                    throw RegistryException.WithCause(OciErrorCode.BlobUploadInvalid, "the request body ended early: " + failure.Message, failure);
                 }
 
                 if (filled < buffer.Length)
