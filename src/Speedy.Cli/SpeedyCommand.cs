@@ -24,6 +24,7 @@ internal static class SpeedyCommand
         var root = new RootCommand("Speedy: a container image registry with its own distributed image store");
         root.Subcommands.Add(Role("server", "all-in-one: the registry on the filesystem driver with data under --data"));
         root.Subcommands.Add(Role("registry", "the stateless OCI registry over a storage driver"));
+        root.Subcommands.Add(ChunkServerCommand.Create());
         s_storage.AcceptOnlyFromAmong("filesystem", "memory");
         return root;
     }

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Speedy.ChunkServer;
+
+/// <summary>Builds the chunk server's web application: the volumes, the HTTP API, the heartbeat and the scrubber.</summary>
+public static class ChunkServerHost
+{
+    /// <param name="options">Validated options.</param>
+    /// <param name="configure">Last-moment changes to the builder, e.g. a test server instead of Kestrel.</param>
+    public static WebApplication Build(ChunkServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Speedy", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(ParseEndPoint(options.Listen));
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => VolumeSet.Open(options));
+        builder.Services.AddHttpClient(nameof(MasterHeartbeat), client => client.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddHostedService<MasterHeartbeat>();
+        builder.Services.AddHostedService<SealedVolumeScrubber>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var volumes = app.Services.GetRequiredService<VolumeSet>();
+        Log.Opened(app.Services.GetRequiredService<ILogger<VolumeSet>>(), options.Group, volumes.Snapshot().Count, string.Join(", ", options.Directories));
+        app.UseMiddleware<ChunkServerMiddleware>();
+        app.MapPost("/needles", NeedleEndpoints.PostAsync);
+        app.MapPut("/needles/{fid}", NeedleEndpoints.PutAsync);
+        app.MapMethods("/needles/{fid}", [HttpMethods.Get, HttpMethods.Head], NeedleEndpoints.GetAsync);
+        app.MapDelete("/needles/{fid}", NeedleEndpoints.DeleteAsync);
+        app.MapGet("/volumes", VolumeEndpoints.List);
+        app.MapPost("/volumes/{id}/compact", VolumeEndpoints.CompactAsync);
+        app.MapPost("/volumes/{id}/seal", VolumeEndpoints.SealAsync);
+        app.MapGet("/health", VolumeEndpoints.Health);
+        app.Lifetime.ApplicationStopped.Register(() => volumes.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static IPEndPoint ParseEndPoint(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !IPAddress.TryParse(listen[..colon].Trim('[', ']'), out var address) || !int.TryParse(listen[(colon + 1)..], out var port))
+        {
+            throw new FormatException($"listen address \"{listen}\" is not ip:port");
+        }
+
+        return new IPEndPoint(address, port);
+    }
+}

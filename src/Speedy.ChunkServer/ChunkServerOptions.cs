@@ -1,0 +1,60 @@
+namespace Speedy.ChunkServer;
+
+/// <summary>A chunk server's settings, bound from configuration and validated on start.</summary>
+public sealed class ChunkServerOptions
+{
+    /// <summary><c>host:port</c> to listen on.</summary>
+    public string Listen { get; set; } = "127.0.0.1:7001";
+
+    /// <summary>The volume directories; new volumes go to the one with the most free space.</summary>
+    public List<string> Directories { get; set; } = [];
+
+    /// <summary>The group this server belongs to; every member of a group holds the same volumes.</summary>
+    public uint Group { get; set; } = 1;
+
+    /// <summary>The size of each new volume (1 MiB to 32 GiB).</summary>
+    public long VolumeSize { get; set; } = 1L << 30;
+
+    /// <summary>How many unsealed volumes to keep open for writes, so concurrent appends spread over files.</summary>
+    public int WritableVolumes { get; set; } = 2;
+
+    /// <summary>Masters to report to (base URLs); empty runs the server standalone.</summary>
+    public List<string> Masters { get; set; } = [];
+
+    /// <summary>The URL other roles reach this server at; defaults to <c>http://{Listen}</c>.</summary>
+    public string? PublicUrl { get; set; }
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often sealed volumes are scrubbed (every record's CRC checked); zero turns scrubbing off.</summary>
+    public TimeSpan ScrubInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Scrub read rate limit, bytes per second, so scrubbing never starves clients.</summary>
+    public long ScrubBytesPerSecond { get; set; } = 64L << 20;
+
+    public string EffectivePublicUrl => PublicUrl ?? $"http://{Listen}";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
+    public void Validate()
+    {
+        if (Directories.Count == 0)
+        {
+            throw new ArgumentException("a chunk server needs at least one volume directory (--dir)");
+        }
+
+        if (Group == 0)
+        {
+            throw new ArgumentException("the group id must be positive (--group)");
+        }
+
+        if (VolumeSize is < 1L << 20 or > 32L << 30)
+        {
+            throw new ArgumentException("the volume size must be between 1 MiB and 32 GiB");
+        }
+
+        if (WritableVolumes is < 1 or > 64)
+        {
+            throw new ArgumentException("WritableVolumes must be between 1 and 64");
+        }
+    }
+}

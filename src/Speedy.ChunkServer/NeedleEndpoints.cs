@@ -1,0 +1,94 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Speedy.Volume;
+
+namespace Speedy.ChunkServer;
+
+/// <summary>
+/// <c>POST /needles</c> (the server picks the file id), <c>PUT /needles/{fid}</c> (a peer or image server picks it,
+/// so every replica of a group stores the needle under the same id), <c>GET</c>/<c>HEAD</c> with a single byte
+/// range, and <c>DELETE</c>.
+/// </summary>
+internal static class NeedleEndpoints
+{
+    public static async Task<IResult> PostAsync(HttpContext context, VolumeSet volumes)
+    {
+        var length = RequireLength(context.Request);
+        var (fileId, volume) = volumes.Assign(length);
+        await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
+        return Written(fileId, length);
+    }
+
+    public static async Task<IResult> PutAsync(HttpContext context, VolumeSet volumes, string fid)
+    {
+        var fileId = ParseFileId(fid);
+        var length = RequireLength(context.Request);
+        var volume = volumes.GetOrCreate(fileId);
+        await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
+        return Written(fileId, length);
+    }
+
+    /// <summary>
+    /// Serves a needle. The whole record is always read and its CRC-32C checked, also for a range request (a
+    /// needle is one fragment, a few MiB at most), so corruption is never served; ASP.NET Core's range handling
+    /// then answers 206/416.
+    /// </summary>
+    public static async Task GetAsync(HttpContext context, VolumeSet volumes, string fid)
+    {
+        var fileId = ParseFileId(fid);
+        var volume = volumes.Find(fileId.Volume);
+        if (volume is null || !volume.TryGetLength(fileId.Needle, fileId.Cookie, out var length))
+        {
+            await ChunkResults.WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, $"needle {fid} not found");
+            return;
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.ContentLength = length;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers.AcceptRanges = "bytes";
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        try
+        {
+            if (!volume.TryRead(fileId.Needle, fileId.Cookie, buffer, out var read))
+            {
+                await ChunkResults.WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, $"needle {fid} not found");
+                return;
+            }
+
+            await Results.Bytes(buffer.AsMemory(0, read), "application/octet-stream", enableRangeProcessing: true).ExecuteAsync(context);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public static async Task<IResult> DeleteAsync(HttpContext context, VolumeSet volumes, string fid)
+    {
+        var fileId = ParseFileId(fid);
+        var volume = volumes.Find(fileId.Volume);
+        if (volume is null || !await volume.DeleteAsync(fileId.Needle, fileId.Cookie, context.RequestAborted))
+        {
+            return ChunkResults.Error(StatusCodes.Status404NotFound, $"needle {fid} not found");
+        }
+
+        return Results.NoContent();
+    }
+
+    private static FileId ParseFileId(string fid) =>
+        FileId.TryParse(fid, out var fileId) ? fileId : throw new ChunkRequestException(StatusCodes.Status400BadRequest, $"invalid file id \"{fid}\"");
+
+    private static long RequireLength(HttpRequest request) =>
+        request.ContentLength ?? throw new ChunkRequestException(StatusCodes.Status411LengthRequired, "a needle write needs a Content-Length");
+
+    private static IResult Written(FileId fileId, long length)
+    {
+        var fid = fileId.ToString();
+        return Results.Created($"/needles/{fid}", new NeedleWritten(fid, length));
+    }
+}

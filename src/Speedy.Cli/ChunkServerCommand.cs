@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Speedy.ChunkServer;
+
+namespace Speedy.Cli;
+
+/// <summary>
+/// <c>speedy chunkserver --dir D --group G --listen host:port [--master URL]…</c>: the volume engine behind its
+/// HTTP API. Settings as for every role: defaults, <c>--config</c>, <c>SPEEDY_</c> variables, flags.
+/// </summary>
+internal static class ChunkServerCommand
+{
+    private static readonly Option<string[]> s_dirs = new("--dir") { Description = "volume directory (repeat for several disks)", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<uint?> s_group = new("--group") { Description = "group id this server belongs to (default 1)" };
+    private static readonly Option<string> s_listen = new("--listen") { Description = "host:port to listen on (default 127.0.0.1:7001)" };
+    private static readonly Option<string[]> s_masters = new("--master") { Description = "master base URL to heartbeat to (repeat for several); none runs standalone" };
+    private static readonly Option<long?> s_volumeSize = new("--volume-size") { Description = "bytes per new volume, 1 MiB to 32 GiB (default 1 GiB)" };
+    private static readonly Option<string> s_publicUrl = new("--public-url") { Description = "URL other roles reach this server at (default http://<listen>)" };
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Directories, Group, VolumeSize, Masters, PublicUrl)" };
+
+    public static Command Create()
+    {
+        var command = new Command("chunkserver", "a chunk server: needles in large preallocated volumes, served over HTTP")
+        {
+            s_dirs, s_group, s_listen, s_masters, s_volumeSize, s_publicUrl, s_config,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        AddList(flags, "Directories", parse.GetValue(s_dirs));
+        AddList(flags, "Masters", parse.GetValue(s_masters));
+        Add(flags, "Group", parse.GetValue(s_group)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(flags, "Listen", parse.GetValue(s_listen));
+        Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
+
+        var options = new ChunkServerOptions();
+        try
+        {
+            SpeedyConfiguration.Build(parse.GetValue(s_config), flags).Bind(options);
+            options.Validate();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync($"speedy chunkserver: {ex.Message}");
+            return 2;
+        }
+
+        await using var app = ChunkServerHost.Build(options);
+        return await HostRunner.RunAsync(app, "chunkserver", options.Listen, $"group {options.Group}, volumes in {string.Join(", ", options.Directories)}", cancellationToken);
+    }
+
+    private static void Add(Dictionary<string, string?> flags, string key, string? value)
+    {
+        if (value is not null)
+        {
+            flags[key] = value;
+        }
+    }
+
+    private static void AddList(Dictionary<string, string?> flags, string key, string[]? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            flags[$"{key}:{i}"] = values[i];
+        }
+    }
+}
