@@ -22,6 +22,13 @@ public static class RegistryHost
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        // The host logs "Hosting failed to start" with the whole stack trace at Error, and then StartAsync throws
+        // the same exception to its caller: the CLI prints it as one line ("cannot listen on ..."), anything else
+        // still surfaces from StartAsync. The category's other Error is a faulted BackgroundService, which the
+        // registry has none of; its Critical entries (a lifetime callback that threw, a service stopping the host)
+        // still show.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel => RegistryApplication.ConfigureKestrel(kestrel, options));
         builder.Services.AddSpeedyRegistry(options);
         configure?.Invoke(builder);

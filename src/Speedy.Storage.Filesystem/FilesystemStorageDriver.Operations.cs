@@ -112,21 +112,48 @@ public sealed partial class FilesystemStorageDriver
         }
     }
 
+    /// <summary>
+    /// Opens the file without truncating it, takes the writer lock (<see cref="WriterLock"/>), and only then empties
+    /// it when not appending: a writer refused as busy must not have cut the other writer's bytes.
+    /// </summary>
     private FilesystemStorageWriter OpenWriter(string path, bool append)
     {
         var fullPath = ResolveFile(path);
         var directory = ParentOf(fullPath);
-        var mode = append ? FileMode.OpenOrCreate : FileMode.Create;
-        var handle = CreateFile(path, directory, fullPath, mode, FileOptions.Asynchronous, preallocationSize: 0);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var size = append ? RandomAccess.GetLength(handle) : 0;
-            return new FilesystemStorageWriter(this, fullPath, directory, handle, size);
-        }
-        catch
-        {
+            var handle = CreateFile(path, directory, fullPath, FileMode.OpenOrCreate, FileOptions.Asynchronous, preallocationSize: 0);
+            var locked = false;
+            try
+            {
+                locked = WriterLock.TryAcquire(handle, fullPath, path);
+                if (locked)
+                {
+                    if (!append)
+                    {
+                        RandomAccess.SetLength(handle, 0);
+                    }
+
+                    return new FilesystemStorageWriter(this, fullPath, directory, handle, RandomAccess.GetLength(handle));
+                }
+            }
+            catch
+            {
+                handle.Dispose();
+                if (locked)
+                {
+                    WriterLock.Release(handle);
+                }
+
+                throw;
+            }
+
+            // The path was deleted or replaced between opening and locking: open whatever is there now.
             handle.Dispose();
-            throw;
+            if (attempt == MaxCreateAttempts)
+            {
+                throw new IOException($"cannot open a writer on \"{path}\": it was replaced {attempt} times while being locked");
+            }
         }
     }
 
@@ -202,6 +229,7 @@ public sealed partial class FilesystemStorageDriver
             try
             {
                 File.Move(source, destination, overwrite: true);
+                WriterLock.Moved(source, destination);
                 break;
             }
             catch (IOException exception) when (IsMissingEntry(exception))
@@ -235,6 +263,7 @@ public sealed partial class FilesystemStorageDriver
         if (path.Length == 1)
         {
             DeleteEverything();
+            WriterLock.Deleted(_root);
             return;
         }
 
@@ -259,6 +288,7 @@ public sealed partial class FilesystemStorageDriver
             throw NotFound(path);
         }
 
+        WriterLock.Deleted(fullPath);
         PruneEmptyDirectories(ParentOf(fullPath));
     }
 

@@ -28,6 +28,13 @@ namespace Speedy.Storage.Filesystem;
 /// and on dispose.
 /// </para>
 /// <para>
+/// <b>Exclusive writers.</b> A writer holds an advisory lock on its file for as long as it is open
+/// (<see cref="WriterLock"/>: an open file description record lock on Linux), so a second writer on the same path,
+/// from any process on this machine sharing the root, fails at once with <see cref="StorageWriterBusyException"/>.
+/// Readers take no such lock and are never blocked. Every process must use this driver (or honour the same
+/// lock) to be excluded; outside Linux the exclusion holds within one process only.
+/// </para>
+/// <para>
 /// <b>Empty directories.</b> Directories are created on demand and removed, up to but not including the root,
 /// when a delete, move or cancel leaves them empty, so a directory exists exactly while something is under it.
 /// Creating a file in a directory that a concurrent delete is removing retries the creation.

@@ -4,7 +4,8 @@ namespace Speedy.Storage.Filesystem;
 
 /// <summary>
 /// Writes a file in place with positional writes, unbuffered: each <see cref="WriteAsync"/> reaches the page cache
-/// before it completes, so the bytes are readable at the path at once. Callers should pass large buffers.
+/// before it completes, so the bytes are readable at the path at once. Callers should pass large buffers. Holds
+/// the file's <see cref="WriterLock"/> from opening until it is committed, cancelled or disposed.
 /// </summary>
 internal sealed class FilesystemStorageWriter : IStorageWriter
 {
@@ -19,6 +20,9 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
     private readonly SafeFileHandle _handle;
     private long _size;
     private int _state;
+
+    /// <summary>Whether anything (the file's creation, then each write) may not be on disk yet.</summary>
+    private bool _unflushed = true;
 
     public FilesystemStorageWriter(
         FilesystemStorageDriver driver, string fullPath, string directory, SafeFileHandle handle, long size)
@@ -35,6 +39,7 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+        _unflushed = true;
         try
         {
             await RandomAccess.WriteAsync(_handle, buffer, _size, cancellationToken);
@@ -45,6 +50,25 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
             // Part of the buffer may have landed: the file's length is the truth.
             _size = RandomAccess.GetLength(_handle);
             throw;
+        }
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            ThrowIfClosed();
+            Flush();
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception exception)
+        {
+            return ValueTask.FromException(exception);
         }
     }
 
@@ -79,8 +103,21 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         {
             ThrowIfClosed();
             _state = Cancelled;
-            _handle.Dispose();
-            File.Delete(_fullPath);
+            try
+            {
+                // Deleted while still locked: once the lock is released, another writer may open and lock the path,
+                // and a delete after that would remove its file.
+                File.Delete(_fullPath);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // A delete of the directory took the file with it.
+            }
+            finally
+            {
+                Close();
+            }
+
             _driver.PruneEmptyDirectories(_directory);
             return ValueTask.CompletedTask;
         }
@@ -110,17 +147,35 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         }
     }
 
+    private void Flush()
+    {
+        if (!_unflushed)
+        {
+            return;
+        }
+
+        RandomAccess.FlushToDisk(_handle);
+        DirectorySync.Flush(_directory);
+        _unflushed = false;
+    }
+
     private void FlushAndClose()
     {
         try
         {
-            RandomAccess.FlushToDisk(_handle);
-            DirectorySync.Flush(_directory);
+            Flush();
         }
         finally
         {
-            _handle.Dispose();
+            Close();
         }
+    }
+
+    /// <summary>Closes the file, which releases its writer lock.</summary>
+    private void Close()
+    {
+        _handle.Dispose();
+        WriterLock.Release(_handle);
     }
 
     private void ThrowIfClosed()

@@ -22,6 +22,9 @@ internal sealed class MemoryFile
 
     public DateTimeOffset ModifiedAt { get; set; }
 
+    /// <summary>Whether a writer is open on this file; at most one may be.</summary>
+    public bool HasWriter { get; set; }
+
     /// <exception cref="IOException">The file would outgrow the largest array.</exception>
     public void Append(ReadOnlySpan<byte> bytes, DateTimeOffset modifiedAt)
     {

@@ -6,6 +6,9 @@ namespace Speedy.Storage.Memory;
 /// directory is (or below another file), and a writer's bytes are visible at the path as they are written.
 /// </summary>
 /// <remarks>
+/// A writer belongs to the <see cref="MemoryFile"/> it opened, as a filesystem writer's lock belongs to the file
+/// it opened: a second writer on a path fails while the file there has one, and once the file is moved or deleted
+/// the path is free again.
 /// One lock guards the tree; it is held only to look up or link entries and to copy a write in. Readers get a
 /// snapshot of a file's array and length without copying (see <see cref="MemoryFile"/>), so a reader opened
 /// before an overwrite keeps reading the old content. A file is limited to <see cref="Array.MaxLength"/> bytes.
@@ -113,14 +116,26 @@ public sealed class MemoryStorageDriver : IStorageDriver
         try
         {
             StoragePath.ValidateFile(path);
-            MemoryFile? file;
+            MemoryFile file;
             lock (_lock)
             {
-                if (!append || !_files.TryGetValue(path, out file))
+                _files.TryGetValue(path, out var existing);
+                if (existing is { HasWriter: true })
+                {
+                    throw new StorageWriterBusyException(path);
+                }
+
+                if (append && existing is not null)
+                {
+                    file = existing;
+                }
+                else
                 {
                     file = new MemoryFile([], _timeProvider.GetUtcNow());
                     Link(path, file);
                 }
+
+                file.HasWriter = true;
             }
 
             return ValueTask.FromResult<IStorageWriter>(new MemoryStorageWriter(this, path, file, file.Length));
@@ -281,15 +296,29 @@ public sealed class MemoryStorageDriver : IStorageDriver
         }
     }
 
-    /// <summary>Removes the file at <paramref name="path"/>, if there is one (a cancelled writer's).</summary>
-    internal void Discard(string path)
+    /// <summary>
+    /// Removes a cancelled writer's <paramref name="file"/> from <paramref name="path"/>, if it is still there, and
+    /// releases the writer.
+    /// </summary>
+    internal void Discard(string path, MemoryFile file)
     {
         lock (_lock)
         {
-            if (_files.Remove(path))
+            file.HasWriter = false;
+            if (_files.TryGetValue(path, out var current) && ReferenceEquals(current, file))
             {
+                _files.Remove(path);
                 Unlink(path, _timeProvider.GetUtcNow());
             }
+        }
+    }
+
+    /// <summary>Releases a committed or disposed writer's <paramref name="file"/> for the next writer.</summary>
+    internal void Release(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.HasWriter = false;
         }
     }
 

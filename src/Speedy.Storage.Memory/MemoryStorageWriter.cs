@@ -44,6 +44,24 @@ internal sealed class MemoryStorageWriter : IStorageWriter
         }
     }
 
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            ThrowIfClosed();
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception exception)
+        {
+            return ValueTask.FromException(exception);
+        }
+    }
+
     public ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -55,6 +73,7 @@ internal sealed class MemoryStorageWriter : IStorageWriter
         {
             ThrowIfClosed();
             _state = Committed;
+            _driver.Release(_file);
             return ValueTask.CompletedTask;
         }
         catch (Exception exception)
@@ -74,7 +93,7 @@ internal sealed class MemoryStorageWriter : IStorageWriter
         {
             ThrowIfClosed();
             _state = Cancelled;
-            _driver.Discard(_path);
+            _driver.Discard(_path, _file);
             return ValueTask.CompletedTask;
         }
         catch (Exception exception)
@@ -88,6 +107,7 @@ internal sealed class MemoryStorageWriter : IStorageWriter
         if (_state == Open)
         {
             _state = Disposed;
+            _driver.Release(_file);
         }
 
         return ValueTask.CompletedTask;

@@ -18,6 +18,13 @@ namespace Speedy.Storage;
 /// after <see cref="IStorageWriter.CommitAsync"/> or after the writer is disposed without cancelling. Data only
 /// reaches a client-visible path by <see cref="MoveAsync"/> or <see cref="PutContentAsync"/>, so a crash never
 /// leaves a visible partial blob.</item>
+/// <item>At most one writer is open on a path at a time, across every process sharing the storage:
+/// <see cref="WriterAsync"/> on a path that already has an open writer throws
+/// <see cref="StorageWriterBusyException"/> at once, without waiting. A writer holds its path from
+/// <see cref="WriterAsync"/> until it is committed, cancelled or disposed, and a process that dies releases its
+/// writers' paths. Readers (<see cref="ReaderAsync"/>, <see cref="GetContentAsync"/>, <see cref="StatAsync"/>) are
+/// never blocked by a writer. The writer belongs to the file it opened: once that file is moved or deleted, the
+/// path is free for a new writer (of a new file), and the old writer can still be disposed.</item>
 /// <item><see cref="ListAsync"/> returns the direct children of a directory, ordinally sorted, as full paths.</item>
 /// <item><see cref="DeleteAsync"/> removes a file or a whole directory tree.</item>
 /// <item>Directories are implied by the files under them: a directory exists while something is under it, and
@@ -46,9 +53,11 @@ public interface IStorageDriver
     /// <summary>
     /// Opens a writer, creating the file and its parent directories. With <paramref name="append"/> the writer
     /// continues after the bytes already written at the path (its <see cref="IStorageWriter.Size"/> starts there;
-    /// a missing path counts as empty); otherwise it starts empty, discarding what was there. One writer per path
-    /// at a time.
+    /// a missing path counts as empty); otherwise it starts empty, discarding what was there.
     /// </summary>
+    /// <exception cref="StorageWriterBusyException">
+    /// Another writer, of this or any other process sharing the storage, is open on the path; nothing was changed.
+    /// </exception>
     ValueTask<IStorageWriter> WriterAsync(string path, bool append, CancellationToken cancellationToken);
 
     /// <summary>Describes a file or directory.</summary>

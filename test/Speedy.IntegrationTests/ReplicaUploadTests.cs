@@ -136,8 +136,17 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
         Assert.Equal(blob, await RegistryApi.GetBlobAsync(clientA, Repository, OciLayout.Sha256Digest(blob), cancellationToken));
     }
 
-    [Fact]
-    public async Task SimultaneousPatchesOfOneUploadThroughBothReplicas_ExactlyOneIsAcceptedAndTheUploadStaysConsistent()
+    /// <summary>
+    /// Two different chunks for the same range, sent through A and B at the same moment: exactly one is accepted,
+    /// and then a PUT with the digest of either chunk (<paramref name="digestOfChunkThroughB"/> picks which) either
+    /// fails or publishes bytes that really have that digest. Before writers were exclusive across processes, both
+    /// PATCHes wrote over each other in place while each saved the hash of its own bytes, so a digest could publish
+    /// bytes that do not match it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SimultaneousPatchesOfOneUploadThroughBothReplicas_ExactlyOneIsAccepted_AndNoDigestPublishesOtherBytes(bool digestOfChunkThroughB)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("replicas-patch-race");
@@ -146,6 +155,11 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
         await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
+
+        // A chunked upload through each replica first, so neither is still compiling its upload path when the two
+        // PATCHes arrive: the race is then between the requests, not between the processes' start-ups.
+        await ChunkedUploadAsync(clientA, RandomNumberGenerator.GetBytes(1000), cancellationToken);
+        await ChunkedUploadAsync(clientB, RandomNumberGenerator.GetBytes(1000), cancellationToken);
 
         using var started = await clientA.PostAsync($"v2/{Repository}/blobs/uploads/", content: null, cancellationToken);
         await RegistryApi.ExpectStatusAsync(started, HttpStatusCode.Accepted, cancellationToken);
@@ -176,18 +190,35 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
             var accepted = Array.FindAll(responses, r => r.StatusCode == HttpStatusCode.Accepted);
             Assert.True(accepted.Length == 1, $"Expected exactly one PATCH of the same range to be accepted; got {codes[0]} and {codes[1]}.");
             var loser = responses[0] == accepted[0] ? responses[1] : responses[0];
-            Assert.True((int)loser.StatusCode is >= 400 and < 500, $"The other PATCH answered {(int)loser.StatusCode}; expected a 4xx.");
+            Assert.True(loser.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable, $"The other PATCH answered {(int)loser.StatusCode}; expected 416.");
+            Assert.NotNull(RegistryApi.Header(loser, "Range"));
 
-            var winner = chunks[Array.IndexOf(responses, accepted[0])];
+            var winner = Array.IndexOf(responses, accepted[0]);
             using var status = await clientB.SendAsync(RegistryApi.Request(HttpMethod.Get, location), cancellationToken);
             await RegistryApi.ExpectStatusAsync(status, HttpStatusCode.NoContent, cancellationToken);
             Assert.Equal($"0-{ChunkLength - 1}", RegistryApi.Header(status, "Range"));
 
-            var digest = OciLayout.Sha256Digest(winner);
+            var candidate = digestOfChunkThroughB ? 1 : 0;
+            var digest = OciLayout.Sha256Digest(chunks[candidate]);
             using var put = RegistryApi.Request(HttpMethod.Put, RegistryApi.WithDigest(location, digest));
             using var finished = await clientA.SendAsync(put, cancellationToken);
-            await RegistryApi.ExpectStatusAsync(finished, HttpStatusCode.Created, cancellationToken);
-            Assert.Equal(winner, await RegistryApi.GetBlobAsync(clientB, Repository, digest, cancellationToken));
+            output.WriteLine($"PUT with the digest of the chunk sent through {(digestOfChunkThroughB ? "B" : "A")} answered {(int)finished.StatusCode}.");
+            using var get = await clientB.GetAsync($"v2/{Repository}/blobs/{digest}", cancellationToken);
+            if (finished.StatusCode == HttpStatusCode.Created)
+            {
+                await RegistryApi.ExpectStatusAsync(get, HttpStatusCode.OK, cancellationToken);
+                var published = await get.Content.ReadAsByteArrayAsync(cancellationToken);
+                Assert.Equal(digest, OciLayout.Sha256Digest(published));
+            }
+            else
+            {
+                Assert.True((int)finished.StatusCode is >= 400 and < 500, $"The PUT answered {(int)finished.StatusCode}; expected 201 or a 4xx.");
+                await RegistryApi.ExpectStatusAsync(get, HttpStatusCode.NotFound, cancellationToken);
+            }
+
+            // The accepted chunk is what the session holds, so its digest completes the upload and no other does.
+            Assert.Equal(candidate == winner ? HttpStatusCode.Created : HttpStatusCode.BadRequest, finished.StatusCode);
+            AssertEveryStoredBlobMatchesItsDigest(data);
         }
         finally
         {
@@ -200,6 +231,31 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
             {
                 request.Dispose();
             }
+        }
+    }
+
+    /// <summary>POST, one PATCH with a Content-Range, then PUT with the digest.</summary>
+    private static async Task ChunkedUploadAsync(HttpClient client, byte[] blob, CancellationToken cancellationToken)
+    {
+        using var started = await client.PostAsync($"v2/{Repository}/blobs/uploads/", content: null, cancellationToken);
+        await RegistryApi.ExpectStatusAsync(started, HttpStatusCode.Accepted, cancellationToken);
+        using var patch = RegistryApi.Request(HttpMethod.Patch, RegistryApi.UploadPath(started));
+        patch.Content = RegistryApi.Chunk(blob, 0, blob.Length);
+        using var patched = await client.SendAsync(patch, cancellationToken);
+        await RegistryApi.ExpectStatusAsync(patched, HttpStatusCode.Accepted, cancellationToken);
+        using var put = RegistryApi.Request(HttpMethod.Put, RegistryApi.WithDigest(RegistryApi.UploadPath(patched), OciLayout.Sha256Digest(blob)));
+        using var finished = await client.SendAsync(put, cancellationToken);
+        await RegistryApi.ExpectStatusAsync(finished, HttpStatusCode.Created, cancellationToken);
+    }
+
+    /// <summary>Every file in the data directory's blob store holds bytes whose SHA-256 is the name of its directory.</summary>
+    private static void AssertEveryStoredBlobMatchesItsDigest(string dataDirectory)
+    {
+        var store = Path.Combine(dataDirectory, "registry", "blobs", "sha256");
+        foreach (var file in Directory.EnumerateFiles(store, "data", SearchOption.AllDirectories))
+        {
+            var hex = Path.GetFileName(Path.GetDirectoryName(file));
+            Assert.Equal("sha256:" + hex, OciLayout.Sha256Digest(File.ReadAllBytes(file)));
         }
     }
 

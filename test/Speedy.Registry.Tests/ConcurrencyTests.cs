@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.Registry.Tests.Support;
+using Speedy.Storage.Filesystem;
 using Speedy.Storage.Memory;
 
 namespace Speedy.Registry.Tests;
@@ -51,8 +52,10 @@ public sealed class ConcurrencyTests
         Assert.Equal(data, await registry.Client.GetByteArrayAsync($"/v2/{Name}/blobs/{digest}", Oci.Token));
     }
 
-    [Fact]
-    public async Task ConcurrentPatches_OnTwoReplicas_CannotPublishBytesUnderAnotherDigest()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ConcurrentPatches_OnTwoReplicas_OneIsRefused_AndNoDigestPublishesOtherBytes(bool putTheAcceptedChunksDigest)
     {
         var driver = new MemoryStorageDriver();
         await using var a = await TestRegistry.StartAsync(driver);
@@ -66,27 +69,104 @@ public sealed class ConcurrencyTests
         var firstResponse = a.Client.SendAsync(firstRequest, Oci.Token);
         await gate.HalfSent.WaitAsync(Oci.Token);
         using (var patch = new HttpRequestMessage(HttpMethod.Patch, location) { Content = Oci.Octets(second) })
-        using (var patched = await b.Client.SendAsync(patch, Oci.Token))
+        using (var refused = await b.Client.SendAsync(patch, Oci.Token))
         {
-            Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
+            await Oci.AssertErrorAsync(refused, HttpStatusCode.RequestedRangeNotSatisfiable, "RANGE_INVALID");
+            Assert.Equal("0-0", Oci.Header(refused, "Range"));
+            Assert.NotNull(Oci.Header(refused, "Location"));
         }
 
         gate.Release();
-        (await firstResponse).Dispose();
+        using (var accepted = await firstResponse)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            Assert.Equal("0-199999", Oci.Header(accepted, "Range"));
+        }
 
-        // Each replica hashed only its own chunk, so neither saved state describes what storage holds. A digest
-        // made from a saved state plus the stored tail must not publish the stored bytes under it.
-        var forged = Oci.Sha256([.. first, .. first]);
-        using var put = await b.Client.PutAsync(Oci.WithQuery(location, "digest=" + forged), null, Oci.Token);
-        Assert.NotEqual(HttpStatusCode.Created, put.StatusCode);
+        var digest = Oci.Sha256(putTheAcceptedChunksDigest ? first : second);
+        using var put = await b.Client.PutAsync(Oci.WithQuery(location, "digest=" + digest), null, Oci.Token);
+        if (putTheAcceptedChunksDigest)
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            Assert.Equal(first, await a.Client.GetByteArrayAsync($"/v2/{Name}/blobs/{digest}", Oci.Token));
+        }
+        else
+        {
+            await Oci.AssertErrorAsync(put, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+            using var get = await a.Client.GetAsync($"/v2/{Name}/blobs/{digest}", Oci.Token);
+            await Oci.AssertErrorAsync(get, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        }
+
         foreach (var blob in await Oci.ListFilesAsync(driver, "/blobs"))
         {
             var content = await driver.GetContentAsync(blob, Oci.Token);
             Assert.EndsWith(Oci.Sha256(content)["sha256:".Length..] + "/data", blob, StringComparison.Ordinal);
         }
 
-        using var get = await a.Client.GetAsync($"/v2/{Name}/blobs/{forged}", Oci.Token);
-        await Oci.AssertErrorAsync(get, HttpStatusCode.NotFound, "BLOB_UNKNOWN");
+        Assert.Empty(await Oci.ListFilesAsync(driver, $"/repositories/{Name}/_uploads"));
+    }
+
+    [Theory]
+    [InlineData("PATCH")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task SecondRequest_ThroughAnotherReplicaOnTheSameFilesystem_WhileAPatchIsStreaming_IsRefusedLikeOnTheSameReplica(string method)
+    {
+        var root = Directory.CreateTempSubdirectory("speedy-replicas-");
+        try
+        {
+            // Two drivers over one directory, as two replica processes have: only the writer lock in storage links them.
+            await using var a = await TestRegistry.StartAsync(new FilesystemStorageDriver(root.FullName));
+            await using var b = await TestRegistry.StartAsync(new FilesystemStorageDriver(root.FullName));
+            var data = Oci.RandomBytes(300_000, 4);
+            var digest = Oci.Sha256(data);
+            var location = await Oci.StartUploadAsync(a.Client, Name);
+            location = await UploadEndpointTests.PatchAsync(a.Client, location, data, 0, 50_000, withRange: true);
+
+            var gate = new GatedContent(data.AsMemory(50_000, 150_000), 100_000);
+            using var firstRequest = new HttpRequestMessage(HttpMethod.Patch, location) { Content = gate };
+            firstRequest.Content.Headers.TryAddWithoutValidation("Content-Range", "50000-199999");
+            var first = a.Client.SendAsync(firstRequest, Oci.Token);
+            await gate.HalfSent.WaitAsync(Oci.Token);
+
+            using (var second = new HttpRequestMessage(new HttpMethod(method), method == "PUT" ? Oci.WithQuery(location, "digest=" + digest) : location))
+            {
+                if (method != "DELETE")
+                {
+                    second.Content = Oci.Octets(data, 50_000, 150_000);
+                }
+
+                using var refused = await b.Client.SendAsync(second, Oci.Token);
+                if (method == "DELETE")
+                {
+                    await Oci.AssertErrorAsync(refused, HttpStatusCode.Conflict, "BLOB_UPLOAD_INVALID");
+                }
+                else
+                {
+                    await Oci.AssertErrorAsync(refused, HttpStatusCode.RequestedRangeNotSatisfiable, "RANGE_INVALID");
+                    Assert.Equal("0-49999", Oci.Header(refused, "Range"));
+                    Assert.Contains("_state=", Oci.Header(refused, "Location"), StringComparison.Ordinal);
+                }
+            }
+
+            gate.Release();
+            using (var firstResponse = await first)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, firstResponse.StatusCode);
+                Assert.Equal("0-199999", Oci.Header(firstResponse, "Range"));
+            }
+
+            Assert.False(Directory.Exists(Path.Combine(root.FullName, "blobs")));
+            location = await UploadEndpointTests.PatchAsync(b.Client, location, data, 200_000, 50_000, withRange: true);
+            using var put = await b.Client.PutAsync(Oci.WithQuery(location, "digest=" + digest), Oci.Octets(data, 250_000), Oci.Token);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            Assert.Equal(data, await a.Client.GetByteArrayAsync($"/v2/{Name}/blobs/{digest}", Oci.Token));
+            Assert.Empty(await Oci.ListFilesAsync(a.Driver, $"/repositories/{Name}/_uploads"));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -70,4 +70,16 @@ public sealed class MountTests
         using var response = await registry.Client.PostAsync($"/v2/target/repo/blobs/uploads/?mount={Oci.Sha256([1])}&from=../etc", null, Oci.Token);
         await Oci.AssertErrorAsync(response, HttpStatusCode.BadRequest, "NAME_INVALID");
     }
+
+    [Fact]
+    public async Task ErrorBody_QuotingTheRequest_EscapesQuotesAsJsonDoes_NotAsUnicode()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        using var response = await registry.Client.PostAsync($"/v2/target/repo/blobs/uploads/?mount={Oci.Sha256([1])}&from=Upper/Case", null, Oci.Token);
+
+        var text = await response.Content.ReadAsStringAsync(Oci.Token);
+        Assert.Contains("invalid source repository name \\\"Upper/Case\\\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0022", text, StringComparison.Ordinal);
+        await Oci.AssertErrorAsync(response, HttpStatusCode.BadRequest, "NAME_INVALID");
+    }
 }

@@ -157,6 +157,27 @@ public sealed class ReferrerTests
     }
 
     /// <summary>An OCI artifact manifest (empty config, one layer) whose subject is <paramref name="subject"/>; its blobs are pushed.</summary>
+    [Fact]
+    public async Task Referrers_WriteMediaTypesAndAnnotationsUnescaped()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var (subjectBody, subject) = await Oci.PushImageAsync(registry.Client, Name, "v1", seed: 13);
+        var artifact = await ArtifactAsync(registry.Client, Name, "application/vnd.example.sbom+json", subject, subjectBody.Length, 14);
+        artifact["annotations"] = new JsonObject { ["org.example.note"] = "<a & b>'s \"quoted\" note" };
+        var body = Oci.Json(artifact);
+        await Oci.PushManifestAsync(registry.Client, Name, Oci.Sha256(body), Oci.OciManifest, body);
+
+        using var response = await registry.Client.GetAsync($"/v2/{Name}/referrers/{subject}", Oci.Token);
+        var text = await response.Content.ReadAsStringAsync(Oci.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"mediaType\":\"application/vnd.oci.image.index.v1+json\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"artifactType\":\"application/vnd.example.sbom+json\"", text, StringComparison.Ordinal);
+        Assert.Contains("<a & b>'s \\\"quoted\\\" note", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", text, StringComparison.Ordinal);
+    }
+
     internal static async Task<JsonObject> ArtifactAsync(HttpClient client, string name, string artifactType, string subject, long subjectSize, int seed)
     {
         byte[] empty = "{}"u8.ToArray();

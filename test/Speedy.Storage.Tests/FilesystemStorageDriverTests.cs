@@ -1,13 +1,31 @@
+using System.Diagnostics;
 using Speedy.Storage.Filesystem;
 
 namespace Speedy.Storage.Tests;
 
 /// <summary>
 /// The conformance suite over a fresh temporary root per test, which must be empty on disk when the test ends,
-/// plus what only a real filesystem can show: crash leftovers, symbolic links, on-disk pruning.
+/// plus what only a real filesystem can show: crash leftovers, symbolic links, on-disk pruning, writers excluded
+/// across processes.
 /// </summary>
 public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
 {
+    /// <summary>
+    /// Takes a POSIX write lock on the whole file <c>$ARGV[0]</c> (non-blocking), prints "locked" or exits 3 saying
+    /// "busy"; with <c>$ARGV[1]</c> = "hold" it then keeps the lock until killed. Classic POSIX record locks and the
+    /// driver's open file description locks are the same kind of lock to the kernel, so each excludes the other.
+    /// perl-base is an essential Debian package, so perl is there wherever the CI runs.
+    /// </summary>
+    private const string PerlLockScript = """
+        use Fcntl;
+        open(my $file, "+<", $ARGV[0]) or die "cannot open $ARGV[0]: $!";
+        my $lock = pack("s s x4 q q l x4", F_WRLCK, SEEK_SET, 0, 0, 0);
+        if (!fcntl($file, F_SETLK, $lock)) { print "busy\n"; exit 3; }
+        $| = 1;
+        print "locked\n";
+        sleep 600 if ($ARGV[1] // "") eq "hold";
+        """;
+
     private static readonly EnumerationOptions s_everything = new()
     {
         AttributesToSkip = 0,
@@ -225,6 +243,87 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
         AssertBytes([.. Bytes(10, seed: 1), .. Bytes(5, seed: 2)], await File.ReadAllBytesAsync(OnDisk(P("upload")), Token));
     }
 
+    [Fact]
+    public async Task Writer_WhileAnotherProcessHoldsTheFileLocked_ThrowsBusy_UntilThatProcessIsKilled()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "writers exclude each other across processes on Linux only");
+        var path = P("uploads/u/data");
+        await using (var writer = await Driver.WriterAsync(path, append: false, Token))
+        {
+            await writer.WriteAsync(Bytes(100, seed: 1), Token);
+        }
+
+        using var holder = StartPerlLock(OnDisk(path), hold: true);
+        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync(Token));
+
+        await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(path, append: true, Token).AsTask());
+        await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(path, append: false, Token).AsTask());
+        Assert.Equal(100, (await Driver.StatAsync(path, Token)).Size);
+        await using (var reader = await Driver.ReaderAsync(path, 0, Token))
+        {
+            AssertBytes(Bytes(100, seed: 1), await ReadToEndAsync(reader));
+        }
+
+        holder.Kill();
+        await holder.WaitForExitAsync(Token);
+
+        await using (var writer = await Driver.WriterAsync(path, append: true, Token))
+        {
+            Assert.Equal(100, writer.Size);
+            await writer.CommitAsync(Token);
+        }
+    }
+
+    [Fact]
+    public async Task Writer_HoldsOffAnotherProcess_UntilItIsCommittedCancelledOrDisposed()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "writers exclude each other across processes on Linux only");
+        var path = P("upload");
+        foreach (var ending in new[] { "commit", "dispose", "cancel" })
+        {
+            var writer = await Driver.WriterAsync(path, append: true, Token);
+            await using (writer)
+            {
+                await writer.WriteAsync(Bytes(10, seed: 1), Token);
+                Assert.Equal(("busy", 3), await RunPerlLockAsync(OnDisk(path)));
+                switch (ending)
+                {
+                    case "commit":
+                        await writer.CommitAsync(Token);
+                        break;
+                    case "dispose":
+                        await writer.DisposeAsync();
+                        break;
+                    default:
+                        await writer.CancelAsync(Token);
+                        break;
+                }
+            }
+
+            if (ending != "cancel")
+            {
+                Assert.Equal(("locked", 0), await RunPerlLockAsync(OnDisk(path)));
+            }
+        }
+
+        await AssertNotFoundAsync(path);
+    }
+
+    [Fact]
+    public async Task Writer_OfAnotherDriverOnTheSameRoot_ThrowsBusy()
+    {
+        var other = new FilesystemStorageDriver(_root);
+        await using var writer = await Driver.WriterAsync(P("upload"), append: false, Token);
+        await writer.WriteAsync(Bytes(10, seed: 1), Token);
+
+        await Assert.ThrowsAsync<StorageWriterBusyException>(() => other.WriterAsync(P("upload"), append: true, Token).AsTask());
+
+        await writer.CommitAsync(Token);
+        await using var next = await other.WriterAsync(P("upload"), append: true, Token);
+        Assert.Equal(10, next.Size);
+        await next.CancelAsync(Token);
+    }
+
     protected override IStorageDriver CreateDriver() => new FilesystemStorageDriver(_root);
 
     /// <summary>Everything on disk under the root: the root is this test's alone, so it must end up empty.</summary>
@@ -240,6 +339,30 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static Process StartPerlLock(string file, bool hold)
+    {
+        var startInfo = new ProcessStartInfo("perl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("-e");
+        startInfo.ArgumentList.Add(PerlLockScript);
+        startInfo.ArgumentList.Add(file);
+        startInfo.ArgumentList.Add(hold ? "hold" : "probe");
+        return Process.Start(startInfo) ?? throw new InvalidOperationException("perl did not start");
+    }
+
+    /// <summary>Whether another process can lock <paramref name="file"/> right now: its answer and exit code.</summary>
+    private static async Task<(string? Answer, int ExitCode)> RunPerlLockAsync(string file)
+    {
+        using var probe = StartPerlLock(file, hold: false);
+        var answer = await probe.StandardOutput.ReadLineAsync(Token);
+        await probe.WaitForExitAsync(Token);
+        return (answer, probe.ExitCode);
     }
 
     private string OnDisk(string path) => _root + path.Replace('/', Path.DirectorySeparatorChar);

@@ -470,6 +470,165 @@ public abstract class StorageDriverConformanceTests : IAsyncLifetime
         await AssertNotFoundAsync(P("upload"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Writer_WhileAnotherIsOpenOnThePath_ThrowsBusy_AndLeavesTheOthersBytesAlone(bool append)
+    {
+        var path = P("dir/upload");
+        var first = Bytes(1000, seed: 1);
+        await using var writer = await Driver.WriterAsync(path, append: false, Token);
+        await writer.WriteAsync(first, Token);
+
+        var busy = await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(path, append, Token).AsTask());
+
+        Assert.Equal(path, busy.Path);
+        Assert.Contains(path, busy.Message, StringComparison.Ordinal);
+        AssertBytes(first, await Driver.GetContentAsync(path, Token));
+        await writer.WriteAsync(Bytes(10, seed: 2), Token);
+        Assert.Equal(1010, writer.Size);
+        await writer.CommitAsync(Token);
+        AssertBytes([.. first, .. Bytes(10, seed: 2)], await Driver.GetContentAsync(path, Token));
+    }
+
+    [Theory]
+    [InlineData("commit")]
+    [InlineData("cancel")]
+    [InlineData("dispose")]
+    public async Task Writer_AfterTheOpenOneIsCommittedCancelledOrDisposed_OpensAgain(string ending)
+    {
+        var path = P("upload");
+        var writer = await Driver.WriterAsync(path, append: false, Token);
+        await using (writer)
+        {
+            await writer.WriteAsync(Bytes(100, seed: 1), Token);
+            await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(path, append: true, Token).AsTask());
+            switch (ending)
+            {
+                case "commit":
+                    await writer.CommitAsync(Token);
+                    break;
+                case "cancel":
+                    await writer.CancelAsync(Token);
+                    break;
+                default:
+                    await writer.DisposeAsync();
+                    break;
+            }
+
+            await using var next = await Driver.WriterAsync(path, append: true, Token);
+            Assert.Equal(ending == "cancel" ? 0 : 100, next.Size);
+            await next.WriteAsync(new byte[] { 7 }, Token);
+            await next.CommitAsync(Token);
+        }
+
+        Assert.Equal(ending == "cancel" ? 1 : 101, (await Driver.StatAsync(path, Token)).Size);
+    }
+
+    [Fact]
+    public async Task Writers_OnDifferentPaths_AreOpenAtTheSameTime()
+    {
+        string[] paths = [P("dir/one"), P("dir/two"), P("dir/one-more/one"), P("other/one")];
+        var writers = new IStorageWriter[paths.Length];
+        for (var i = 0; i < paths.Length; i++)
+        {
+            writers[i] = await Driver.WriterAsync(paths[i], append: false, Token);
+        }
+
+        for (var i = 0; i < paths.Length; i++)
+        {
+            await writers[i].WriteAsync(Bytes(10, seed: i), Token);
+            await writers[i].CommitAsync(Token);
+            await writers[i].DisposeAsync();
+        }
+
+        for (var i = 0; i < paths.Length; i++)
+        {
+            AssertBytes(Bytes(10, seed: i), await Driver.GetContentAsync(paths[i], Token));
+        }
+    }
+
+    [Fact]
+    public async Task Readers_WhileAWriterIsOpen_AreNotBlocked()
+    {
+        var path = P("dir/upload");
+        var content = Bytes(5000, seed: 1);
+        await using var writer = await Driver.WriterAsync(path, append: false, Token);
+        await writer.WriteAsync(content, Token);
+
+        await using (var first = await Driver.ReaderAsync(path, 0, Token))
+        await using (var second = await Driver.ReaderAsync(path, 4000, Token))
+        {
+            AssertBytes(content, await ReadToEndAsync(first));
+            AssertBytes(content.AsSpan(4000).ToArray(), await ReadToEndAsync(second));
+        }
+
+        AssertBytes(content, await Driver.GetContentAsync(path, Token));
+        Assert.Equal(5000, (await Driver.StatAsync(path, Token)).Size);
+        Assert.Equal([path], await Driver.ListAsync(P("dir"), Token));
+        await writer.WriteAsync(content, Token);
+        await writer.CommitAsync(Token);
+        Assert.Equal(10_000, (await Driver.StatAsync(path, Token)).Size);
+    }
+
+    [Fact]
+    public async Task Writer_WhoseFileIsMovedAway_FreesThePath_AndKeepsHoldingTheMovedFile()
+    {
+        var content = Bytes(300, seed: 1);
+        await using var writer = await Driver.WriterAsync(P("uploads/u/data"), append: false, Token);
+        await writer.WriteAsync(content, Token);
+        await writer.FlushAsync(Token);
+
+        await Driver.MoveAsync(P("uploads/u/data"), P("blobs/data"), Token);
+
+        await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(P("blobs/data"), append: true, Token).AsTask());
+        await using (var fresh = await Driver.WriterAsync(P("uploads/u/data"), append: true, Token))
+        {
+            Assert.Equal(0, fresh.Size);
+            await fresh.CancelAsync(Token);
+        }
+
+        await writer.DisposeAsync();
+        AssertBytes(content, await Driver.GetContentAsync(P("blobs/data"), Token));
+        await AssertNotFoundAsync(P("uploads"));
+    }
+
+    [Fact]
+    public async Task Writer_WhoseFileIsDeleted_FreesThePath_AndStillDisposes()
+    {
+        await using var writer = await Driver.WriterAsync(P("session/data"), append: false, Token);
+        await writer.WriteAsync(Bytes(300, seed: 1), Token);
+
+        await Driver.DeleteAsync(P("session"), Token);
+
+        await using (var fresh = await Driver.WriterAsync(P("session/data"), append: true, Token))
+        {
+            Assert.Equal(0, fresh.Size);
+            await fresh.CancelAsync(Token);
+        }
+
+        await writer.DisposeAsync();
+        await AssertNotFoundAsync(P("session"));
+    }
+
+    [Fact]
+    public async Task Writer_Flush_KeepsTheWriterOpen_AndThePathHeld()
+    {
+        var path = P("upload");
+        await using var writer = await Driver.WriterAsync(path, append: false, Token);
+        await writer.WriteAsync(Bytes(100, seed: 1), Token);
+
+        await writer.FlushAsync(Token);
+
+        Assert.Equal(100, (await Driver.StatAsync(path, Token)).Size);
+        await Assert.ThrowsAsync<StorageWriterBusyException>(() => Driver.WriterAsync(path, append: true, Token).AsTask());
+        await writer.WriteAsync(Bytes(50, seed: 2), Token);
+        await writer.FlushAsync(Token);
+        await writer.CommitAsync(Token);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.FlushAsync(Token).AsTask());
+        AssertBytes([.. Bytes(100, seed: 1), .. Bytes(50, seed: 2)], await Driver.GetContentAsync(path, Token));
+    }
+
     [Fact]
     public async Task Writer_StreamingALargeFile_ReadsBackByteIdentical()
     {

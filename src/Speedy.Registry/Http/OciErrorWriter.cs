@@ -25,7 +25,7 @@ internal static class OciErrorWriter
     public static byte[] Serialize(string code, string message, object? detail)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("errors");

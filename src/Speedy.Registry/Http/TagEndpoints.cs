@@ -64,7 +64,7 @@ internal static class TagEndpoints
         HttpContext context, TState state, Action<Utf8JsonWriter, TState> writeProperties, string contentType = "application/json; charset=utf-8")
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writeProperties(writer, state);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Speedy.Registry.Core;
 using Speedy.Registry.Core.Manifests;
+using Speedy.Registry.Http;
 
 namespace Speedy.Registry.Storage;
 
@@ -10,7 +11,7 @@ internal static class ReferrerDescriptor
     public static byte[] Serialize(ParsedManifest manifest, Digest digest, long size)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("mediaType", manifest.MediaType);

@@ -67,6 +67,15 @@ internal sealed partial class RegistryStore : IDisposable
         await _driver.MoveAsync(sourcePath, RegistryPaths.Blob(digest), cancellationToken);
     }
 
+    /// <summary>Stores verified <paramref name="content"/> as the blob <paramref name="digest"/>, unless it is stored already.</summary>
+    public async ValueTask PutBlobAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        if (await StatBlobAsync(digest, cancellationToken) is null)
+        {
+            await _driver.PutContentAsync(RegistryPaths.Blob(digest), content, cancellationToken);
+        }
+    }
+
     public async ValueTask<bool> RepositoryExistsAsync(string name, CancellationToken cancellationToken) =>
         await ExistsAsync(RegistryPaths.CatalogEntry(name), cancellationToken);
 

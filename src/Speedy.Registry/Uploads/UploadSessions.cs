@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -15,10 +14,18 @@ namespace Speedy.Registry.Uploads;
 /// re-reads what earlier ones uploaded. A blob becomes visible only when its digest is verified, by an atomic
 /// move into the blob store; a digest mismatch leaves nothing behind.
 /// </summary>
-internal sealed class UploadSessions
+/// <remarks>
+/// Every request that changes a session (PATCH, PUT, DELETE) holds the storage writer of the session's data for
+/// as long as it works on the session. The writer is exclusive across every replica sharing the storage
+/// (<see cref="StorageWriterBusyException"/>), so a second request on the session, here or on another replica, is
+/// refused as if it had met this process's own guard: 416 with the session's Range for PATCH and PUT, 409 for
+/// DELETE. Holding the writer, a request reads the session state, writes, makes the bytes durable and saves the
+/// state, so the saved hash always describes a prefix of the stored bytes. A completing request deletes the state
+/// before it releases the writer: a request that takes the writer afterwards finds the session gone and changes
+/// nothing, so the verified bytes cannot change between the check of the digest and their move into the blob store.
+/// </remarks>
+internal sealed partial class UploadSessions
 {
-    private const int BufferSize = 1 << 20;
-
     private readonly RegistryStore _store;
     private readonly IStorageDriver _driver;
     private readonly TimeProvider _time;
@@ -26,7 +33,8 @@ internal sealed class UploadSessions
     /// <summary>
     /// Sessions a request of this process is writing, completing or deleting. Two requests on one session would
     /// interleave their bytes while each hashes only its own, so the saved hash would no longer describe the
-    /// stored bytes; the second request is refused instead.
+    /// stored bytes; the second request is refused instead. The storage writer does the same across replicas;
+    /// this guard refuses a second request of this process before it touches storage.
     /// </summary>
     private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
 
@@ -71,8 +79,9 @@ internal sealed class UploadSessions
         Enter(id, StatusCodes.Status416RangeNotSatisfiable);
         try
         {
-            var state = await LoadStateAsync(name, id, cancellationToken);
-            await using var writer = await _driver.WriterAsync(RegistryPaths.UploadData(name, id), append: true, cancellationToken);
+            await LoadStateAsync(name, id, cancellationToken);
+            await using var writer = await OpenWriterAsync(name, id, StatusCodes.Status416RangeNotSatisfiable, cancellationToken);
+            var state = await LoadHeldStateAsync(name, id, writer, cancellationToken);
             using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
             CheckRangeStart(rangeStart, writer.Size);
             try
@@ -81,9 +90,7 @@ internal sealed class UploadSessions
             }
             finally
             {
-                // The bytes must be durable before the state that counts them.
-                await writer.DisposeAsync();
-                await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
+                await SaveProgressAsync(name, id, state, writer, hash);
             }
 
             return hash.BytesHashed;
@@ -148,6 +155,18 @@ internal sealed class UploadSessions
         Enter(id, StatusCodes.Status409Conflict);
         try
         {
+            if (!await StateExistsAsync(name, id, cancellationToken))
+            {
+                return false;
+            }
+
+            await using var writer = await OpenWriterAsync(name, id, StatusCodes.Status409Conflict, cancellationToken);
+            if (!await StateExistsAsync(name, id, cancellationToken))
+            {
+                await AbandonAsync(writer);
+                return false;
+            }
+
             return await DeleteSessionAsync(name, id, cancellationToken);
         }
         finally
@@ -158,62 +177,135 @@ internal sealed class UploadSessions
 
     private async ValueTask<long> CompleteCoreAsync(string name, string id, Stream? body, long? rangeStart, Digest expected, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(name, id, cancellationToken);
+        await LoadStateAsync(name, id, cancellationToken);
         var dataPath = RegistryPaths.UploadData(name, id);
-        var writer = await _driver.WriterAsync(dataPath, append: true, cancellationToken);
-        Digest actual;
-        long size;
-        await using (writer)
+        await using var writer = await OpenWriterAsync(name, id, StatusCodes.Status416RangeNotSatisfiable, cancellationToken);
+        var state = await LoadHeldStateAsync(name, id, writer, cancellationToken);
+        using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
+        CheckRangeStart(rangeStart, writer.Size);
+        if (body is not null)
         {
-            using var hash = await RestoreHashAsync(name, id, state, writer, cancellationToken);
-            CheckRangeStart(rangeStart, writer.Size);
-            if (body is not null)
+            try
             {
-                try
-                {
-                    await CopyAsync(body, writer, hash, cancellationToken);
-                }
-                catch
-                {
-                    // Keep what arrived, so the client can ask for the status and resume.
-                    await writer.DisposeAsync();
-                    await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
-                    throw;
-                }
+                await CopyAsync(body, writer, hash, cancellationToken);
             }
-
-            size = writer.Size;
-            if (await StoredSizeAsync(dataPath, cancellationToken) != hash.BytesHashed)
+            catch
             {
-                // Another replica wrote to the session meanwhile: what is stored is not what was hashed.
-                await writer.CancelAsync(CancellationToken.None);
-                await DeleteSessionAsync(name, id, CancellationToken.None);
-                throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"upload {id} was written by another request while it was completed; start a new upload");
-            }
-
-            actual = expected.Algorithm == hash.Algorithm
-                ? hash.GetCurrentDigest()
-                : await HashStoredAsync(dataPath, expected.Algorithm, cancellationToken);
-            if (actual != expected)
-            {
-                await writer.CancelAsync(CancellationToken.None);
-            }
-            else
-            {
-                await writer.CommitAsync(cancellationToken);
+                // Keep what arrived, so the client can ask for the status and resume.
+                await SaveProgressAsync(name, id, state, writer, hash);
+                throw;
             }
         }
 
+        var size = writer.Size;
+        if (await StoredSizeAsync(dataPath, cancellationToken) != hash.BytesHashed)
+        {
+            // What is stored is not what was hashed: something wrote to the session without holding its writer.
+            await DeleteSessionAsync(name, id, CancellationToken.None);
+            throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"upload {id} was written by another request while it was completed; start a new upload");
+        }
+
+        var actual = expected.Algorithm == hash.Algorithm
+            ? hash.GetCurrentDigest()
+            : await HashStoredAsync(dataPath, expected.Algorithm, cancellationToken);
         if (actual != expected)
         {
             await DeleteSessionAsync(name, id, CancellationToken.None);
             throw DigestMismatch(expected, actual);
         }
 
-        await _store.PublishBlobAsync(dataPath, expected, cancellationToken);
-        await _store.LinkBlobAsync(name, expected, cancellationToken);
+        // The session ends here, while this request still holds the writer; from now on the request finishes
+        // whatever the client does, or the verified bytes would be left without a session.
+        await _driver.DeleteAsync(RegistryPaths.UploadState(name, id), CancellationToken.None);
+        if (size == 0)
+        {
+            // An empty data file is what a late request removes again (AbandonAsync), so this one is not moved.
+            await writer.CancelAsync(CancellationToken.None);
+            await _store.PutBlobAsync(expected, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        }
+        else
+        {
+            await writer.CommitAsync(CancellationToken.None);
+            await _store.PublishBlobAsync(dataPath, expected, CancellationToken.None);
+        }
+
+        await _store.LinkBlobAsync(name, expected, CancellationToken.None);
         await DeleteSessionAsync(name, id, CancellationToken.None);
         return size;
+    }
+
+    /// <summary>
+    /// Takes the session's storage writer; when a request of another replica holds it, refuses this one as
+    /// <see cref="Enter"/> does.
+    /// </summary>
+    private async ValueTask<IStorageWriter> OpenWriterAsync(string name, string id, int busyStatus, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _driver.WriterAsync(RegistryPaths.UploadData(name, id), append: true, cancellationToken);
+        }
+        catch (StorageWriterBusyException)
+        {
+            // Not kept as the cause: an IOException cause tells the middleware that the client went away.
+            throw Busy(id, busyStatus);
+        }
+    }
+
+    /// <summary>
+    /// Reads the session state again now that this request holds the writer: a request that held it meanwhile may
+    /// have completed or deleted the session. Then this request leaves the session alone (<see cref="AbandonAsync"/>).
+    /// </summary>
+    private async ValueTask<UploadState> LoadHeldStateAsync(string name, string id, IStorageWriter writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LoadStateAsync(name, id, cancellationToken);
+        }
+        catch (RegistryException exception) when (exception.Code == OciErrorCode.BlobUploadUnknown)
+        {
+            await AbandonAsync(writer);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lets go of the writer of a session that ended while this request waited for it, changing nothing: its data
+    /// may be the verified bytes a completing request is about to move into the blob store. Only an empty file is
+    /// removed, the one this request's writer had to create, since a completing request never moves an empty one.
+    /// </summary>
+    private static async ValueTask AbandonAsync(IStorageWriter writer)
+    {
+        if (writer.Size == 0)
+        {
+            await writer.CancelAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// After a request's bytes, makes them durable and then saves the state that counts them, both before the writer
+    /// is released. A write that failed part-way leaves the hash ahead of the stored bytes; then the state is left as
+    /// it was, and the next request hashes the stored bytes again (<see cref="RestoreHashAsync"/>).
+    /// </summary>
+    private async ValueTask SaveProgressAsync(string name, string id, UploadState state, IStorageWriter writer, ResumableHash hash)
+    {
+        await writer.FlushAsync(CancellationToken.None);
+        if (writer.Size == hash.BytesHashed)
+        {
+            await SaveStateAsync(name, id, state with { Offset = hash.BytesHashed, HashState = hash.ExportState() }, CancellationToken.None);
+        }
+    }
+
+    private async ValueTask<bool> StateExistsAsync(string name, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _driver.StatAsync(RegistryPaths.UploadState(name, id), cancellationToken);
+            return true;
+        }
+        catch (StoragePathNotFoundException)
+        {
+            return false;
+        }
     }
 
     private async ValueTask<bool> DeleteSessionAsync(string name, string id, CancellationToken cancellationToken)
@@ -245,13 +337,17 @@ internal sealed class UploadSessions
     {
         if (!_busy.TryAdd(id, 0))
         {
-            throw new RegistryException(
-                busyStatus == StatusCodes.Status416RangeNotSatisfiable ? OciErrorCode.RangeInvalid : OciErrorCode.BlobUploadInvalid,
-                $"another request is writing to upload {id}; ask for its status once it finishes",
-                null,
-                busyStatus);
+            throw Busy(id, busyStatus);
         }
     }
+
+    /// <summary>A second request on a session: RANGE_INVALID for 416 (PATCH, PUT), BLOB_UPLOAD_INVALID otherwise.</summary>
+    private static RegistryException Busy(string id, int busyStatus) =>
+        new(
+            busyStatus == StatusCodes.Status416RangeNotSatisfiable ? OciErrorCode.RangeInvalid : OciErrorCode.BlobUploadInvalid,
+            $"another request is writing to upload {id}; ask for its status once it finishes",
+            null,
+            busyStatus);
 
     private void Leave(string id) => _busy.TryRemove(id, out _);
 
@@ -268,145 +364,6 @@ internal sealed class UploadSessions
 
     private static RegistryException DigestMismatch(Digest expected, Digest actual) =>
         new(OciErrorCode.DigestInvalid, $"provided digest {expected} did not match uploaded content {actual}");
-
-    /// <summary>
-    /// Restores the saved hash. When storage holds more bytes than the state counts, either the process that
-    /// wrote them died before saving the state, or another replica wrote to the session at the same time; the
-    /// two cannot be told apart, and in the second the saved prefix no longer describes the stored bytes, so
-    /// everything stored is hashed again. That is the only time a request re-reads earlier chunks.
-    /// </summary>
-    private async ValueTask<ResumableHash> RestoreHashAsync(string name, string id, UploadState state, IStorageWriter writer, CancellationToken cancellationToken)
-    {
-        ResumableHash hash;
-        try
-        {
-            hash = ResumableHash.Restore(state.HashState);
-        }
-        catch (FormatException)
-        {
-            throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session state is corrupt; start a new upload");
-        }
-
-        if (writer.Size == hash.BytesHashed)
-        {
-            return hash;
-        }
-
-        var algorithm = hash.Algorithm;
-        var hashed = hash.BytesHashed;
-        hash.Dispose();
-        if (writer.Size < hashed)
-        {
-            throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session data is shorter than its state; start a new upload");
-        }
-
-        hash = ResumableHash.Create(algorithm);
-        try
-        {
-            await using var stored = await _driver.ReaderAsync(RegistryPaths.UploadData(name, id), 0, cancellationToken);
-            await HashStreamAsync(stored, hash, writer.Size, cancellationToken);
-            if (hash.BytesHashed != writer.Size)
-            {
-                throw new RegistryException(OciErrorCode.BlobUploadInvalid, "upload session data changed while it was read; start a new upload");
-            }
-
-            return hash;
-        }
-        catch
-        {
-            hash.Dispose();
-            throw;
-        }
-    }
-
-    private async ValueTask<Digest> HashStoredAsync(string path, DigestAlgorithm algorithm, CancellationToken cancellationToken)
-    {
-        using var hash = ResumableHash.Create(algorithm);
-        await using var stream = await _driver.ReaderAsync(path, 0, cancellationToken);
-        await HashStreamAsync(stream, hash, long.MaxValue, cancellationToken);
-        return hash.GetCurrentDigest();
-    }
-
-    private static async ValueTask HashStreamAsync(Stream stream, ResumableHash hash, long limit, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            while (limit > 0)
-            {
-                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit)), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                hash.Append(buffer.AsSpan(0, read));
-                limit -= read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// Copies the body to the writer in large pieces, hashing each piece while it is being written. Bytes
-    /// read before the body fails are still written and hashed, so state and data stay in step.
-    /// </summary>
-    private static async ValueTask CopyAsync(Stream body, IStorageWriter writer, ResumableHash hash, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var filled = 0;
-                Exception? failure = null;
-                try
-                {
-                    while (filled < buffer.Length)
-                    {
-                        // No token: a disconnect already fails the read, and a read cancelled through
-                        // RequestAborted leaves Kestrel's body reader mid-read, so its drain then fails and logs.
-                        var read = await body.ReadAsync(buffer.AsMemory(filled), CancellationToken.None);
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        filled += read;
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
-                {
-                    failure = ex;
-                }
-
-                if (filled > 0)
-                {
-                    var write = writer.WriteAsync(buffer.AsMemory(0, filled), CancellationToken.None);
-                    hash.Append(buffer.AsSpan(0, filled));
-                    await write;
-                }
-
-                if (failure is not null)
-                {
-                    throw RegistryException.WithCause(OciErrorCode.BlobUploadInvalid, "the request body ended early: " + failure.Message, failure);
-                }
-
-                if (filled < buffer.Length)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 
     private async ValueTask<UploadState> LoadStateAsync(string name, string id, CancellationToken cancellationToken)
     {

@@ -141,7 +141,8 @@ public sealed class SpeedyProcess : IAsyncDisposable
         return speedy;
     }
 
-    private static string DotnetHost =>
+    /// <summary>The `dotnet` host that runs the tests (DOTNET_HOST_PATH), or `dotnet` from PATH.</summary>
+    public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
