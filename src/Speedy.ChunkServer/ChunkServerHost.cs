@@ -1,7 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,8 +30,10 @@ public static class ChunkServerHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(ParseEndPoint(options.Listen));
+            kestrel.Listen(ChunkServerOptions.ParseEndPoint(options.Listen));
         });
+        // A route value that does not bind (POST /volumes/abc/compact) throws, so the middleware answers 400 with a body.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => VolumeSet.Open(options));
         builder.Services.AddHttpClient(nameof(MasterHeartbeat), client => client.Timeout = TimeSpan.FromSeconds(5));
@@ -53,16 +55,5 @@ public static class ChunkServerHost
         app.MapGet("/health", VolumeEndpoints.Health);
         app.Lifetime.ApplicationStopped.Register(() => volumes.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
-    }
-
-    private static IPEndPoint ParseEndPoint(string listen)
-    {
-        var colon = listen.LastIndexOf(':');
-        if (colon <= 0 || !IPAddress.TryParse(listen[..colon].Trim('[', ']'), out var address) || !int.TryParse(listen[(colon + 1)..], out var port))
-        {
-            throw new FormatException($"listen address \"{listen}\" is not ip:port");
-        }
-
-        return new IPEndPoint(address, port);
     }
 }

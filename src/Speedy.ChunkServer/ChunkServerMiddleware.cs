@@ -4,7 +4,10 @@ using Speedy.Volume;
 
 namespace Speedy.ChunkServer;
 
-/// <summary>Turns the engine's failures into clear answers: full → 507, sealed → 409, corrupt → 500 (logged), bad request → 4xx.</summary>
+/// <summary>
+/// Turns the engine's failures into clear answers: full → 507, sealed → 409, corrupt → 500 (logged), bad request →
+/// 4xx. A client that goes away mid-request is logged at debug level only: nothing it sent was acknowledged.
+/// </summary>
 internal sealed class ChunkServerMiddleware(RequestDelegate next, ILogger<ChunkServerMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -21,6 +24,10 @@ internal sealed class ChunkServerMiddleware(RequestDelegate next, ILogger<ChunkS
         {
             await WriteAsync(context, ex.StatusCode, "bad request: " + ex.Message);
         }
+        catch (EndOfStreamException)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "the body ended before its Content-Length; nothing was stored");
+        }
         catch (VolumeFullException ex)
         {
             await WriteAsync(context, StatusCodes.Status507InsufficientStorage, ex.Message);
@@ -33,7 +40,7 @@ internal sealed class ChunkServerMiddleware(RequestDelegate next, ILogger<ChunkS
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, ex.Message);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or (IOException and not VolumeCorruptionException) && context.RequestAborted.IsCancellationRequested)
         {
             Log.ClientAborted(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
         }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+
 namespace Speedy.ChunkServer;
 
 /// <summary>A chunk server's settings, bound from configuration and validated on start.</summary>
@@ -34,9 +37,36 @@ public sealed class ChunkServerOptions
 
     public string EffectivePublicUrl => PublicUrl ?? $"http://{Listen}";
 
+    /// <summary><c>ip:port</c> (<c>[::1]:7001</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
+    /// <exception cref="ArgumentException">It is not.</exception>
+    public static IPEndPoint ParseEndPoint(string listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var colon = listen.LastIndexOf(':');
+        if (colon > 0
+            && int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port <= IPEndPoint.MaxPort)
+        {
+            var host = listen[..colon];
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return new IPEndPoint(IPAddress.Loopback, port);
+            }
+
+            if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
+            {
+                return new IPEndPoint(address, port);
+            }
+        }
+
+        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:7001 (--listen)");
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
+        ParseEndPoint(Listen);
+
         if (Directories.Count == 0)
         {
             throw new ArgumentException("a chunk server needs at least one volume directory (--dir)");
@@ -55,6 +85,24 @@ public sealed class ChunkServerOptions
         if (WritableVolumes is < 1 or > 64)
         {
             throw new ArgumentException("WritableVolumes must be between 1 and 64");
+        }
+
+        foreach (var master in Masters)
+        {
+            if (!Uri.TryCreate(master, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"the master \"{master}\" is not an http:// or https:// URL (--master)");
+            }
+        }
+
+        if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new ArgumentException($"the public URL \"{PublicUrl}\" is not an http:// or https:// URL (--public-url)");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("HeartbeatInterval must be positive");
         }
     }
 }

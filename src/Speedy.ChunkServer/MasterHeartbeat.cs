@@ -37,12 +37,15 @@ internal sealed class MasterHeartbeat(ChunkServerOptions options, VolumeSet volu
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary><c>{master}/v1/heartbeat</c>, keeping a path the master is served under (behind a proxy, say).</summary>
+    internal static Uri HeartbeatUrl(string master) => new(new Uri(master.EndsWith('/') ? master : master + "/"), "v1/heartbeat");
+
     private async Task SendAsync(string master, Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         try
         {
             using var client = clients.CreateClient(nameof(MasterHeartbeat));
-            using var response = await client.PostAsJsonAsync(new Uri(new Uri(master), "/v1/heartbeat"), heartbeat, ChunkJsonContext.Default.Heartbeat, cancellationToken);
+            using var response = await client.PostAsJsonAsync(HeartbeatUrl(master), heartbeat, ChunkJsonContext.Default.Heartbeat, cancellationToken);
             response.EnsureSuccessStatusCode();
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -11,19 +11,33 @@ namespace Speedy.ChunkServer;
 /// </summary>
 internal static class NeedleEndpoints
 {
+    /// <summary>How many volumes a POST tries when the one it was given fills (or is sealed) before its needle is reserved.</summary>
+    private const int PostAttempts = 8;
+
     public static async Task<IResult> PostAsync(HttpContext context, VolumeSet volumes)
     {
         var length = RequireLength(context.Request);
-        var (fileId, volume) = volumes.Assign(length);
-        await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
-        return Written(fileId, length);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (fileId, volume) = volumes.Assign(length);
+            try
+            {
+                await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
+                return Written(fileId, length);
+            }
+            catch (VolumeSealedException ex) when (ex.Reason is SealReason.Full or SealReason.Requested && attempt < PostAttempts)
+            {
+                // The volume filled up, or was sealed, before this needle's space was reserved: nothing of the body
+                // was read, so it goes to another volume.
+            }
+        }
     }
 
     public static async Task<IResult> PutAsync(HttpContext context, VolumeSet volumes, string fid)
     {
         var fileId = ParseFileId(fid);
         var length = RequireLength(context.Request);
-        var volume = volumes.GetOrCreate(fileId);
+        var volume = volumes.GetOrCreate(fileId, length);
         await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
         return Written(fileId, length);
     }
@@ -83,8 +97,12 @@ internal static class NeedleEndpoints
     private static FileId ParseFileId(string fid) =>
         FileId.TryParse(fid, out var fileId) ? fileId : throw new ChunkRequestException(StatusCodes.Status400BadRequest, $"invalid file id \"{fid}\"");
 
-    private static long RequireLength(HttpRequest request) =>
-        request.ContentLength ?? throw new ChunkRequestException(StatusCodes.Status411LengthRequired, "a needle write needs a Content-Length");
+    private static long RequireLength(HttpRequest request) => request.ContentLength switch
+    {
+        null => throw new ChunkRequestException(StatusCodes.Status411LengthRequired, "a needle write needs a Content-Length"),
+        < 0 => throw new ChunkRequestException(StatusCodes.Status400BadRequest, "the Content-Length is negative"),
+        var length => length.Value,
+    };
 
     private static IResult Written(FileId fileId, long length)
     {

@@ -12,20 +12,21 @@ internal sealed class NeedleIdAllocator
 {
     private const ulong BlockSize = 1 << 16;
 
+    /// <summary>Ids from a peer above this are refused, so that leasing past them cannot overflow.</summary>
+    private const ulong MaxObservable = ulong.MaxValue - (4 * BlockSize);
+
     private readonly string _path;
     private readonly Lock _lock = new();
     private ulong _next;
     private ulong _leasedEnd;
 
+    /// <summary>Reads the lease file in <paramref name="directory"/>, creating it (durably: the directory is synced) on first start.</summary>
     public NeedleIdAllocator(string directory)
     {
         _path = Path.Combine(directory, "needle-ids");
-        _next = ReadLeasedEnd(_path);
+        _leasedEnd = ReadOrCreate(_path, directory);
+        _next = Math.Max(_leasedEnd, 1);
         _leasedEnd = _next;
-        if (_next == 0)
-        {
-            _next = _leasedEnd = 1;
-        }
     }
 
     /// <summary>The highest id handed out so far plus one: the high-water mark reported to masters.</summary>
@@ -46,36 +47,62 @@ internal sealed class NeedleIdAllocator
         {
             if (_next >= _leasedEnd)
             {
-                var end = _next + BlockSize;
-                WriteLeasedEnd(_path, end);
-                _leasedEnd = end;
+                Lease(_next + BlockSize);
             }
 
             return _next++;
         }
     }
 
-    /// <summary>Never hand out ids at or below <paramref name="id"/> (one that arrived from a peer, say).</summary>
+    /// <summary>
+    /// Never hand out ids at or below <paramref name="id"/> (one that arrived from a peer, say), also after a restart:
+    /// an id beyond the current lease extends the lease durably before this returns.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The id is too close to the end of the id space.</exception>
     public void Observe(ulong id)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(id, MaxObservable);
         lock (_lock)
         {
-            if (id >= _next)
+            if (id < _next)
             {
-                _next = id + 1;
+                return;
+            }
+
+            _next = id + 1;
+            if (_next > _leasedEnd)
+            {
+                Lease(_next + BlockSize);
             }
         }
     }
 
-    private static ulong ReadLeasedEnd(string path)
+    private void Lease(ulong end)
+    {
+        WriteLeasedEnd(_path, end);
+        _leasedEnd = end;
+    }
+
+    /// <summary>
+    /// The recorded lease end. A new file is written as 0 and synced with its directory before anything is leased; a
+    /// file left empty by a crash during that is also 0, since nothing was handed out from it.
+    /// </summary>
+    private static ulong ReadOrCreate(string path, string directory)
     {
         if (!File.Exists(path))
         {
+            WriteLeasedEnd(path, 0);
+            NativeMethods.SyncDirectory(directory);
             return 0;
         }
 
         var bytes = File.ReadAllBytes(path);
-        return bytes.Length == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : throw new InvalidDataException($"{path} is not a needle-id lease file");
+        return bytes.Length switch
+        {
+            0 => 0,
+            8 => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+            _ => throw new InvalidDataException($"{path} is not a needle-id lease file"),
+        };
     }
 
     /// <summary>

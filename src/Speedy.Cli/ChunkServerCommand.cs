@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Speedy.ChunkServer;
 
@@ -50,8 +51,22 @@ internal static class ChunkServerCommand
             return 2;
         }
 
-        await using var app = ChunkServerHost.Build(options);
-        return await HostRunner.RunAsync(app, "chunkserver", options.Listen, $"group {options.Group}, volumes in {string.Join(", ", options.Directories)}", cancellationToken);
+        WebApplication app;
+        try
+        {
+            app = ChunkServerHost.Build(options);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // The volumes could not be opened: another group's volume in the directory, a damaged file, permissions.
+            await Console.Error.WriteLineAsync($"speedy chunkserver: {ex.Message}");
+            return 2;
+        }
+
+        await using (app)
+        {
+            return await HostRunner.RunAsync(app, "chunkserver", options.Listen, $"group {options.Group}, volumes in {string.Join(", ", options.Directories)}", cancellationToken);
+        }
     }
 
     private static void Add(Dictionary<string, string?> flags, string key, string? value)

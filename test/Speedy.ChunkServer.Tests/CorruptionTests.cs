@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Volume;
+
+namespace Speedy.ChunkServer.Tests;
+
+/// <summary>A needle whose bytes rot on disk: never served, whole or in part; the error is logged; the scrubber finds it.</summary>
+public sealed class CorruptionTests : IDisposable
+{
+    /// <summary>The first record of a volume starts after the 64-byte superblock; its data after the 32-byte header.</summary>
+    private const long FirstNeedleData = 64 + 32;
+
+    private readonly TempDirectory _directory = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Get_OfARottenNeedle_Returns500_AndNeverServesItsBytes_AlsoForARange()
+    {
+        await using var server = await StartAsync(TimeSpan.Zero);
+        var rotten = await ChunkApi.PostFileIdAsync(server.Client, Payload.Create(1, 10_000), Token);
+        var healthy = await ChunkApi.PostFileIdAsync(server.Client, Payload.Create(2, 10_000), Token);
+        Assert.Equal(rotten.Volume, healthy.Volume);
+
+        FlipByte(rotten.Volume, FirstNeedleData + 5000);
+
+        using var whole = await server.Client.GetAsync($"/needles/{rotten}", Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/needles/{rotten}");
+        request.Headers.Range = new RangeHeaderValue(0, 99);
+        using var range = await server.Client.SendAsync(request, Token);
+
+        foreach (var response in (HttpResponseMessage[])[whole, range])
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Contains("CRC", await ChunkApi.ErrorAsync(response, Token), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(Payload.Create(2, 10_000), await ChunkApi.GetAsync(server.Client, healthy, Token));
+        Assert.Contains(server.Logs.Entries, e => e.Level == LogLevel.Error && e.Exception is VolumeCorruptionException);
+    }
+
+    [Fact]
+    public async Task Scrubber_FindsTheRottenNeedle_InASealedVolume()
+    {
+        await using var server = await StartAsync(TimeSpan.FromMilliseconds(200));
+        var rotten = await ChunkApi.PostFileIdAsync(server.Client, Payload.Create(1, 10_000), Token);
+        await ChunkApi.PostFileIdAsync(server.Client, Payload.Create(2, 10_000), Token);
+        FlipByte(rotten.Volume, FirstNeedleData + 5000);
+
+        await ChunkApi.SealAsync(server.Client, rotten.Volume, Token);
+
+        var expected = $"scrubbed volume {rotten.Volume}: 1 finding(s)";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!server.Logs.Entries.Any(e => e.Message == expected) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Token);
+        }
+
+        Assert.Contains(server.Logs.Entries, e => e.Message == expected);
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Message.StartsWith("scrubbed volume", StringComparison.Ordinal) && e.Message != expected);
+    }
+
+    private Task<TestChunkServer> StartAsync(TimeSpan scrubInterval)
+    {
+        var options = TestChunkServer.OptionsFor(_directory.Path);
+        options.WritableVolumes = 1;
+        options.ScrubInterval = scrubInterval;
+        return TestChunkServer.StartAsync(options, Token);
+    }
+
+    /// <summary>Rots one byte of a volume's data file behind the server's back (reads go through the page cache, so it sees it).</summary>
+    private void FlipByte(VolumeId volume, long offset)
+    {
+        using var file = new FileStream(Path.Combine(_directory.Path, $"{volume}.dat"), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        file.Position = offset;
+        var value = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(value ^ 0x40));
+    }
+}

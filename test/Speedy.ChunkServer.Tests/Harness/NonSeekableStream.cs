@@ -1,0 +1,39 @@
+namespace Speedy.ChunkServer.Tests.Harness;
+
+/// <summary>A read-only stream over bytes that hides its length, as a network body of unknown size does.</summary>
+public sealed class NonSeekableStream(byte[] data) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = Math.Min(count, data.Length - _position);
+        data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
+        _position += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
