@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Speedy.IO;
 
 namespace Speedy.ChunkServer;
 
@@ -92,7 +93,7 @@ internal sealed class NeedleIdAllocator
         if (!File.Exists(path))
         {
             WriteLeasedEnd(path, 0);
-            NativeMethods.SyncDirectory(directory);
+            DirectorySync.Flush(directory);
             return 0;
         }
 

@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
+using Speedy.IO;
 
 namespace Speedy.Storage.Filesystem;
 

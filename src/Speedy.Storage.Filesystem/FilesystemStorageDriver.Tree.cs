@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Speedy.IO;
 
 namespace Speedy.Storage.Filesystem;
 

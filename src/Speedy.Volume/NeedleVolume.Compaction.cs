@@ -2,6 +2,7 @@ using Microsoft.Win32.SafeHandles;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
+using Speedy.IO;
 
 namespace Speedy.Volume;
 
@@ -68,7 +69,7 @@ public sealed partial class NeedleVolume
 
             target.SyncData();
             IndexCheckpoint.Write(_paths.CompactIndex, superblock, CheckpointState.Of(newIndex), Entries(newIndex), durable: true);
-            LibC.SyncDirectory(_paths.Directory);
+            DirectorySync.Flush(_paths.Directory);
             Step(CompactionStep.Synced);
 
             WriteMarker(new CompactionMarker(superblock.Revision, newIndex.End));
@@ -82,9 +83,9 @@ public sealed partial class NeedleVolume
             File.Move(_paths.CompactIndex, _paths.Index, overwrite: true);
             Step(CompactionStep.IndexRenamed);
 
-            LibC.SyncDirectory(_paths.Directory);
+            DirectorySync.Flush(_paths.Directory);
             File.Delete(_paths.CompactMarker);
-            LibC.SyncDirectory(_paths.Directory);
+            DirectorySync.Flush(_paths.Directory);
 
             SwapIn(target, newIndex, superblock);
             target = null;
@@ -242,7 +243,7 @@ public sealed partial class NeedleVolume
         }
 
         File.Move(temporary, _paths.CompactMarker);
-        LibC.SyncDirectory(_paths.Directory);
+        DirectorySync.Flush(_paths.Directory);
     }
 
     private void SwapIn(DataFile target, VolumeIndex newIndex, Superblock superblock)

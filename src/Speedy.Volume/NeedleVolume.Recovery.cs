@@ -1,6 +1,7 @@
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
+using Speedy.IO;
 
 namespace Speedy.Volume;
 
@@ -113,12 +114,12 @@ public sealed partial class NeedleVolume
                     File.Move(paths.CompactIndex, paths.Index, overwrite: true);
                 }
 
-                LibC.SyncDirectory(paths.Directory);
+                DirectorySync.Flush(paths.Directory);
                 outcome = InterruptedCompaction.RolledForward;
             }
 
             File.Delete(paths.CompactMarker);
-            LibC.SyncDirectory(paths.Directory);
+            DirectorySync.Flush(paths.Directory);
         }
 
         foreach (var leftover in (ReadOnlySpan<string>)[paths.CompactData, paths.CompactIndex, VolumePaths.Temporary(paths.CompactMarker)])

@@ -1,5 +1,6 @@
 using System.Text;
 using Speedy.Volume.IO;
+using Speedy.IO;
 
 namespace Speedy.Volume;
 
@@ -51,7 +52,7 @@ public sealed partial class NeedleVolume
             }
         }
 
-        LibC.SyncDirectory(paths.Directory);
+        DirectorySync.Flush(paths.Directory);
     }
 
     private static SealReason ReadSealMarker(VolumePaths paths)

@@ -3,6 +3,7 @@ using Speedy.Volume.Commit;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
+using Speedy.IO;
 
 namespace Speedy.Volume;
 
@@ -222,7 +223,7 @@ public sealed partial class NeedleVolume : IAsyncDisposable
             data.SyncData();
             File.Move(temporary, paths.Data);
             data.Renamed(paths.Data);
-            LibC.SyncDirectory(options.Directory);
+            DirectorySync.Flush(options.Directory);
             if (options.Preallocate)
             {
                 data.Preallocate(superblock.MaxSize);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Speedy.ChunkServer.Tests.Harness;
 using Speedy.Volume;
+using Speedy.Volume.Tests;
 
 namespace Speedy.ChunkServer.Tests;
 

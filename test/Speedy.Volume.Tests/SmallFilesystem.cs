@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Speedy.Volume.Tests;
 
 /// <summary>
-/// A tmpfs of a few MiB mounted on a fresh directory (the tests run as root here), so a volume can really run out of
+/// A tmpfs of a few MiB mounted on a fresh directory (the tests run as root here), so a volume or a chunk server can really run out of
 /// disk; unmounted on dispose. <see cref="TryMount"/> says why when mounting is not permitted.
 /// </summary>
 public sealed class SmallFilesystem : IDisposable
@@ -18,7 +18,7 @@ public sealed class SmallFilesystem : IDisposable
     public static SmallFilesystem? TryMount(int megabytes, out string? why)
     {
         why = null;
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "speedy-volume-tests", "tmpfs-" + Guid.NewGuid().ToString("n"));
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "speedy-tests", "tmpfs-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(path);
         if (!OperatingSystem.IsLinux())
         {

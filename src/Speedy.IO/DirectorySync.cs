@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Speedy.Storage.Filesystem;
+namespace Speedy.IO;
 
 /// <summary>
 /// fsync of a directory, which makes the names created, renamed or removed in it durable. .NET cannot open a
 /// directory as a file (<see cref="File.OpenHandle"/> refuses), so this goes to libc.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int LinuxOpenCloseOnExec = 0x80000;
     private const int MacOpenCloseOnExec = 0x1000000;
