@@ -37,6 +37,12 @@ public static class ChunkServerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => VolumeSet.Open(options));
         builder.Services.AddHttpClient(nameof(MasterHeartbeat), client => client.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddHttpClient(NeedleEndpoints.ReplicationClient, client => client.Timeout = TimeSpan.FromMinutes(2))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
         builder.Services.AddHostedService<MasterHeartbeat>();
         builder.Services.AddHostedService<SealedVolumeScrubber>();
         configure?.Invoke(builder);

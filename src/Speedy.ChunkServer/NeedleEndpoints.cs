@@ -9,7 +9,7 @@ namespace Speedy.ChunkServer;
 /// so every replica of a group stores the needle under the same id), <c>GET</c>/<c>HEAD</c> with a single byte
 /// range, and <c>DELETE</c>.
 /// </summary>
-internal static class NeedleEndpoints
+internal static partial class NeedleEndpoints
 {
     /// <summary>How many volumes a POST tries when the one it was given fills (or is sealed) before its needle is reserved.</summary>
     private const int PostAttempts = 8;
@@ -33,11 +33,17 @@ internal static class NeedleEndpoints
         }
     }
 
-    public static async Task<IResult> PutAsync(HttpContext context, VolumeSet volumes, string fid)
+    public static async Task<IResult> PutAsync(HttpContext context, VolumeSet volumes, ChunkServerOptions options, IHttpClientFactory clients, string fid)
     {
         var fileId = ParseFileId(fid);
         var length = RequireLength(context.Request);
+        var chain = ParseChain(context.Request);
         var volume = volumes.GetOrCreate(fileId, length);
+        if (chain is not null)
+        {
+            return await PutChainedAsync(context, clients.CreateClient(ReplicationClient), options.EffectivePublicUrl, fileId, volume, length, chain);
+        }
+
         await volume.AppendAsync(fileId.Needle, fileId.Cookie, length, context.Request.Body, context.RequestAborted);
         return Written(fileId, length);
     }
@@ -104,9 +110,9 @@ internal static class NeedleEndpoints
         var length => length.Value,
     };
 
-    private static IResult Written(FileId fileId, long length)
+    private static IResult Written(FileId fileId, long length, uint? crc = null)
     {
         var fid = fileId.ToString();
-        return Results.Created($"/needles/{fid}", new NeedleWritten(fid, length));
+        return Results.Created($"/needles/{fid}", new NeedleWritten(fid, length) { Crc = crc });
     }
 }

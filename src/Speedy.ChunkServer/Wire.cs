@@ -1,7 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace Speedy.ChunkServer;
 
-/// <summary>The answer to a needle write: its file id (which carries no offset) and size.</summary>
-public sealed record NeedleWritten(string Fid, long Size);
+/// <summary>
+/// The answer to a needle write: its file id (which carries no offset) and size; for a chained write
+/// (<c>X-Speedy-Replicate-To</c>), also the CRC-32C of the bytes that passed through, so each hop can confirm the
+/// next one stored the same bytes.
+/// </summary>
+public sealed record NeedleWritten(string Fid, long Size)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public uint? Crc { get; init; }
+}
 
 /// <summary>One volume's state, as <c>GET /volumes</c> and the heartbeat report it.</summary>
 public sealed record VolumeStatus(
