@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.ChunkServer;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Speedy.Volume;
-using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.ImageServer;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Speedy.Volume;
-using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.ImageServer;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
+using Speedy.IO;
 
 namespace Speedy.Volume;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Speedy.ChunkServer.Tests.Harness;
 using Speedy.Volume;
-using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.ChunkServer.Tests;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Speedy.IO;
 
 namespace Speedy.Volume.Format;
 

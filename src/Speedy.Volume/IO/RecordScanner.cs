@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.Volume.IO;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 using Speedy.Volume.Format;
+using Speedy.IO;
 
 namespace Speedy.Volume.Index;
 

@@ -3,14 +3,14 @@ using System.Runtime.InteropServices;
 using ArmCrc32 = System.Runtime.Intrinsics.Arm.Crc32;
 using X86Sse42 = System.Runtime.Intrinsics.X86.Sse42;
 
-namespace Speedy.Volume.Format;
+namespace Speedy.IO;
 
 /// <summary>
 /// CRC-32C (Castagnoli), the checksum of needle headers and data. System.IO.Hashing has only the IEEE CRC-32,
 /// while CRC-32C has an instruction on both x64 (SSE4.2) and arm64, so it runs at several GB/s per core; the
 /// table-driven path is the fallback and the reference the tests hold the hardware path to.
 /// </summary>
-internal static class Crc32C
+public static class Crc32C
 {
     private const uint Polynomial = 0x82F63B78; // reflected 0x1EDC6F41
 

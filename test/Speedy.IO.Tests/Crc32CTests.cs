@@ -1,7 +1,6 @@
 using System.Text;
-using Speedy.Volume.Format;
 
-namespace Speedy.Volume.Tests;
+namespace Speedy.IO.Tests;
 
 public class Crc32CTests
 {
