@@ -25,6 +25,9 @@ internal static class SpeedyCommand
         root.Subcommands.Add(Role("server", "all-in-one: the registry on the filesystem driver with data under --data"));
         root.Subcommands.Add(Role("registry", "the stateless OCI registry over a storage driver"));
         root.Subcommands.Add(ChunkServerCommand.Create());
+        root.Subcommands.Add(MasterCommand.Create());
+        root.Subcommands.Add(ImageServerCommand.Create());
+        root.Subcommands.Add(MetaServerCommand.Create());
         s_storage.AcceptOnlyFromAmong("filesystem", "memory");
         return root;
     }

@@ -1,0 +1,4 @@
+namespace Speedy.Master;
+
+/// <summary>An error answer: <c>{"error": "..."}</c>.</summary>
+public sealed record MasterError(string Error);

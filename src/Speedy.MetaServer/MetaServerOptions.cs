@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+
+namespace Speedy.MetaServer;
+
+/// <summary>A meta server's settings, bound from configuration and validated on start.</summary>
+public sealed class MetaServerOptions
+{
+    /// <summary>The store for <see cref="Store"/> = <c>sqlite</c>: the embedded default.</summary>
+    public const string SqliteStore = "sqlite";
+
+    /// <summary>The store for <see cref="Store"/> = <c>postgres</c>: several meta servers share one database.</summary>
+    public const string PostgresStore = "postgres";
+
+    /// <summary><c>host:port</c> to listen on.</summary>
+    public string Listen { get; set; } = "127.0.0.1:7003";
+
+    /// <summary><see cref="SqliteStore"/> or <see cref="PostgresStore"/>.</summary>
+    public string Store { get; set; } = SqliteStore;
+
+    /// <summary>The data directory; the SQLite store keeps its database <see cref="DatabaseFileName"/> in it.</summary>
+    public string Data { get; set; } = "./data";
+
+    /// <summary>The Npgsql connection string of the PostgreSQL store (<c>SPEEDY_CONNECTIONSTRING</c>).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The SQLite database's file name under <see cref="Data"/>.</summary>
+    public static string DatabaseFileName => "meta.db";
+
+    /// <summary>Where the SQLite store keeps its database.</summary>
+    public string DatabasePath => Path.Combine(Data, DatabaseFileName);
+
+    /// <summary><c>ip:port</c> (<c>[::1]:7003</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
+    /// <exception cref="ArgumentException">It is not.</exception>
+    public static IPEndPoint ParseEndPoint(string listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var colon = listen.LastIndexOf(':');
+        if (colon > 0
+            && int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port <= IPEndPoint.MaxPort)
+        {
+            var host = listen[..colon];
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return new IPEndPoint(IPAddress.Loopback, port);
+            }
+
+            if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
+            {
+                return new IPEndPoint(address, port);
+            }
+        }
+
+        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:7003 (--listen)");
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
+    public void Validate()
+    {
+        ParseEndPoint(Listen);
+        switch (Store)
+        {
+            case SqliteStore when string.IsNullOrWhiteSpace(Data):
+                throw new ArgumentException("the SQLite store needs a data directory (--data)");
+            case SqliteStore:
+                break;
+            case PostgresStore when string.IsNullOrWhiteSpace(ConnectionString):
+                throw new ArgumentException(
+                    "the PostgreSQL store needs a connection string (--connection-string or SPEEDY_CONNECTIONSTRING)");
+            case PostgresStore:
+                break;
+            default:
+                throw new ArgumentException($"unknown store \"{Store}\"; use {SqliteStore} or {PostgresStore} (--store)");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Speedy.Master;
+using Speedy.Volume;
+
+namespace Speedy.ImageServer.Tests;
+
+public class MasterTopologySourceTests
+{
+    private static Topology MasterTopology(bool warmingUp, bool writable) => new(
+        new MasterIdentity(0, "m", DateTimeOffset.UnixEpoch),
+        Generation: 7,
+        WarmingUp: warmingUp,
+        HeartbeatTimeoutSeconds: 10,
+        Groups:
+        [
+            new GroupTopology(
+                3,
+                writable,
+                [
+                    new MemberTopology("http://a:1", true, 0.5, 1000, 2, 40, []),
+                    new MemberTopology("http://b:1", false, 30, 500, 0, 41, []),
+                ],
+                [4, 6],
+                9),
+        ]);
+
+    [Fact]
+    public void Convert_CarriesGroupsMembersVolumesAndHealth()
+    {
+        var store = MasterTopologySource.Convert(MasterTopology(warmingUp: false, writable: true));
+
+        var group = Assert.Single(store.Groups);
+        Assert.Equal(new GroupId(3), group.Id);
+        Assert.True(group.Writable);
+        Assert.Equal([new VolumeId(4), new VolumeId(6)], group.WritableVolumes);
+        Assert.Equal(new VolumeId(9), group.HighestVolume);
+        Assert.Equal(
+            [new TopologyMember("http://a:1", true, 1000, 2), new TopologyMember("http://b:1", false, 500, 0)],
+            group.Members);
+        Assert.Equal(500, group.FreeBytes);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void Convert_WhileTheMasterWarmsUpOrTheGroupIsReadOnly_TakesNoWrites(bool warmingUp, bool writable)
+    {
+        var store = MasterTopologySource.Convert(MasterTopology(warmingUp, writable));
+
+        Assert.False(Assert.Single(store.Groups).Writable);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Speedy.Master.Tests.Harness;
+
+/// <summary>A clock that stands still until a test moves it.</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private long _utcTicks = start.UtcTicks;
+
+    public ManualTimeProvider()
+        : this(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public DateTimeOffset UtcNow
+    {
+        get => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _utcTicks, value.UtcTicks);
+    }
+
+    public override DateTimeOffset GetUtcNow() => UtcNow;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
+}
