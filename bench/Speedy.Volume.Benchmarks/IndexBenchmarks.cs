@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Speedy.IO;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
-using Speedy.IO;
 
 namespace Speedy.Volume.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Speedy.Volume;
 using Speedy.IO;
+using Speedy.Volume;
 
 namespace Speedy.ImageServer;
 

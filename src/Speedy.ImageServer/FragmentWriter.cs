@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Speedy.Volume;
 using Speedy.IO;
+using Speedy.Volume;
 
 namespace Speedy.ImageServer;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
+using Speedy.IO;
 using Speedy.Volume.Commit;
 using Speedy.Volume.Format;
-using Speedy.IO;
 
 namespace Speedy.Volume;
 

@@ -1,8 +1,8 @@
 using Microsoft.Win32.SafeHandles;
+using Speedy.IO;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
-using Speedy.IO;
 
 namespace Speedy.Volume;
 

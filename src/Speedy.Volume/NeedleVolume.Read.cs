@@ -1,8 +1,8 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using Speedy.IO;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
-using Speedy.IO;
 
 namespace Speedy.Volume;
 

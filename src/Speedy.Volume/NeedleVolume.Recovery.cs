@@ -1,7 +1,7 @@
+using Speedy.IO;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
-using Speedy.IO;
 
 namespace Speedy.Volume;
 

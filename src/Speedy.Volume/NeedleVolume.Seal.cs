@@ -1,6 +1,6 @@
 using System.Text;
-using Speedy.Volume.IO;
 using Speedy.IO;
+using Speedy.Volume.IO;
 
 namespace Speedy.Volume;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using Speedy.IO;
 using Speedy.Volume.Commit;
 using Speedy.Volume.Format;
 using Speedy.Volume.Index;
 using Speedy.Volume.IO;
-using Speedy.IO;
 
 namespace Speedy.Volume;
 

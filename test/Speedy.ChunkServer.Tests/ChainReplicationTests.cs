@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Speedy.ChunkServer.Tests.Harness;
-using Speedy.Volume;
 using Speedy.IO;
+using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
 

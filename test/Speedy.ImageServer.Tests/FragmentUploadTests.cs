@@ -1,8 +1,8 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
 using Speedy.ImageServer.Tests.Harness;
-using Speedy.Volume;
 using Speedy.IO;
+using Speedy.Volume;
 
 namespace Speedy.ImageServer.Tests;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
-using Speedy.Volume.Format;
 using Speedy.IO;
+using Speedy.Volume.Format;
 
 namespace Speedy.Volume.IO;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
-using Speedy.Volume.Format;
 using Speedy.IO;
+using Speedy.Volume.Format;
 
 namespace Speedy.Volume.Index;
 
