@@ -1,13 +1,16 @@
-using System.Globalization;
 using System.Net;
+using Speedy.Hosting;
 
 namespace Speedy.ChunkServer;
 
 /// <summary>A chunk server's settings, bound from configuration and validated on start.</summary>
 public sealed class ChunkServerOptions
 {
+    /// <summary>Where the role listens unless told otherwise.</summary>
+    public const string DefaultListen = "127.0.0.1:7001";
+
     /// <summary><c>host:port</c> to listen on.</summary>
-    public string Listen { get; set; } = "127.0.0.1:7001";
+    public string Listen { get; set; } = DefaultListen;
 
     /// <summary>The volume directories; new volumes go to the one with the most free space.</summary>
     public List<string> Directories { get; set; } = [];
@@ -37,30 +40,9 @@ public sealed class ChunkServerOptions
 
     public string EffectivePublicUrl => PublicUrl ?? $"http://{Listen}";
 
-    /// <summary><c>ip:port</c> (<c>[::1]:7001</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
+    /// <summary><c>ip:port</c> (<c>[::1]:7001</c> for IPv6), <c>localhost:port</c> for the IPv4 loopback, or <c>*:port</c>.</summary>
     /// <exception cref="ArgumentException">It is not.</exception>
-    public static IPEndPoint ParseEndPoint(string listen)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        var colon = listen.LastIndexOf(':');
-        if (colon > 0
-            && int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            && port <= IPEndPoint.MaxPort)
-        {
-            var host = listen[..colon];
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new IPEndPoint(IPAddress.Loopback, port);
-            }
-
-            if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
-            {
-                return new IPEndPoint(address, port);
-            }
-        }
-
-        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:7001 (--listen)");
-    }
+    public static IPEndPoint ParseEndPoint(string listen) => ListenAddress.ParseFlag(listen, DefaultListen);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()

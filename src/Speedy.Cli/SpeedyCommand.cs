@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Speedy.Hosting;
 using Speedy.Registry;
 
 namespace Speedy.Cli;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Speedy.Hosting;
 
 namespace Speedy.ImageServer;
 
@@ -19,22 +19,7 @@ public static class ImageServerHost
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(topology);
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Speedy", LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxFragmentBytes;
-            kestrel.Listen(ImageServerOptions.ParseEndPoint(options.Listen));
-        });
+        var builder = SpeedyWebHost.CreateBuilder(ListenAddress.ParseFlag(options.Listen, ImageServerOptions.DefaultListen), options.MaxFragmentBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(topology);
         builder.Services.AddSingleton<ImageServerMetrics>();

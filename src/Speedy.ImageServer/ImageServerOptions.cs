@@ -1,10 +1,15 @@
+using Speedy.Hosting;
+
 namespace Speedy.ImageServer;
 
 /// <summary>An image server's settings, validated on start.</summary>
 public sealed class ImageServerOptions
 {
+    /// <summary>Where the role listens unless told otherwise.</summary>
+    public const string DefaultListen = "127.0.0.1:7100";
+
     /// <summary><c>host:port</c> to listen on.</summary>
-    public string Listen { get; set; } = "127.0.0.1:7100";
+    public string Listen { get; set; } = DefaultListen;
 
     /// <summary>The largest fragment an upload takes (the registry splits blobs into fragments of at most this).</summary>
     public int MaxFragmentBytes { get; set; } = 8 << 20;
@@ -30,7 +35,7 @@ public sealed class ImageServerOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
-        ParseEndPoint(Listen);
+        ListenAddress.ParseFlag(Listen, DefaultListen);
         if (MaxFragmentBytes is < 1 or > 1 << 30)
         {
             throw new ArgumentException("MaxFragmentBytes must be between 1 byte and 1 GiB");
@@ -50,28 +55,5 @@ public sealed class ImageServerOptions
         {
             throw new ArgumentException("ReadTimeout and WriteTimeout must be positive");
         }
-    }
-
-    /// <summary><c>ip:port</c> (<c>[::1]:7100</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
-    /// <exception cref="ArgumentException">It is not.</exception>
-    public static System.Net.IPEndPoint ParseEndPoint(string listen)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        var colon = listen.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= System.Net.IPEndPoint.MaxPort)
-        {
-            var host = listen[..colon];
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
-            }
-
-            if (System.Net.IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
-            {
-                return new System.Net.IPEndPoint(address, port);
-            }
-        }
-
-        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:7100 (--listen)");
     }
 }

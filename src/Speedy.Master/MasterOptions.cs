@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using Speedy.Hosting;
 
 namespace Speedy.Master;
 
@@ -9,8 +9,11 @@ public sealed class MasterOptions
     /// <summary>The highest <see cref="Index"/>: six bits of every needle id carry it.</summary>
     public const int MaxIndex = 63;
 
+    /// <summary>Where the role listens unless told otherwise.</summary>
+    public const string DefaultListen = "127.0.0.1:9333";
+
     /// <summary><c>host:port</c> to listen on.</summary>
-    public string Listen { get; set; } = "127.0.0.1:9333";
+    public string Listen { get; set; } = DefaultListen;
 
     /// <summary>This master's number, 0 to 63, distinct among the masters of one store: it is part of every needle id it leases.</summary>
     public int Index { get; set; }
@@ -27,7 +30,7 @@ public sealed class MasterOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
-        ParseEndPoint(Listen);
+        ListenAddress.ParseFlag(Listen, DefaultListen);
         if (Index is < 0 or > MaxIndex)
         {
             throw new ArgumentException($"the master index must be between 0 and {MaxIndex} (--index)");
@@ -49,30 +52,6 @@ public sealed class MasterOptions
         }
     }
 
-    /// <summary><c>ip:port</c> (<c>[::1]:9333</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
-    /// <exception cref="ArgumentException">It is not.</exception>
-    public static IPEndPoint ParseEndPoint(string listen)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        var colon = listen.LastIndexOf(':');
-        if (colon > 0
-            && int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            && port <= IPEndPoint.MaxPort)
-        {
-            var host = listen[..colon];
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new IPEndPoint(IPAddress.Loopback, port);
-            }
-
-            if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
-            {
-                return new IPEndPoint(address, port);
-            }
-        }
-
-        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:9333 (--listen)");
-    }
 
     /// <summary>
     /// A duration as a number with a unit (<c>500ms</c>, <c>10s</c>, <c>2m</c>, <c>1h</c>) or as a

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Speedy.Hosting;
 
 namespace Speedy.MetaServer;
 
@@ -60,24 +60,11 @@ public static class MetaServerHost
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Speedy", LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MetaProtocol.MaxJsonBodyBytes;
+        var builder = SpeedyWebHost.CreateBuilder(
+            ListenAddress.ParseFlag(options.Listen, MetaServerOptions.DefaultListen),
+            MetaProtocol.MaxJsonBodyBytes,
             // A path of 2 KiB of UTF-8 is up to 6 KiB URL-encoded: more than the default 8 KiB request line leaves.
-            kestrel.Limits.MaxRequestLineSize = 16 * 1024;
-            kestrel.Listen(MetaServerOptions.ParseEndPoint(options.Listen));
-        });
+            kestrel => kestrel.Limits.MaxRequestLineSize = 16 * 1024);
         // Registered through a factory so that the container owns the store and disposes it with the application.
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton(options);

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net;
+using Speedy.Hosting;
 
 namespace Speedy.MetaServer;
 
@@ -12,8 +11,11 @@ public sealed class MetaServerOptions
     /// <summary>The store for <see cref="Store"/> = <c>postgres</c>: several meta servers share one database.</summary>
     public const string PostgresStore = "postgres";
 
+    /// <summary>Where the role listens unless told otherwise.</summary>
+    public const string DefaultListen = "127.0.0.1:7003";
+
     /// <summary><c>host:port</c> to listen on.</summary>
-    public string Listen { get; set; } = "127.0.0.1:7003";
+    public string Listen { get; set; } = DefaultListen;
 
     /// <summary><see cref="SqliteStore"/> or <see cref="PostgresStore"/>.</summary>
     public string Store { get; set; } = SqliteStore;
@@ -30,35 +32,11 @@ public sealed class MetaServerOptions
     /// <summary>Where the SQLite store keeps its database.</summary>
     public string DatabasePath => Path.Combine(Data, DatabaseFileName);
 
-    /// <summary><c>ip:port</c> (<c>[::1]:7003</c> for IPv6), or <c>localhost:port</c> for the IPv4 loopback.</summary>
-    /// <exception cref="ArgumentException">It is not.</exception>
-    public static IPEndPoint ParseEndPoint(string listen)
-    {
-        ArgumentNullException.ThrowIfNull(listen);
-        var colon = listen.LastIndexOf(':');
-        if (colon > 0
-            && int.TryParse(listen.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            && port <= IPEndPoint.MaxPort)
-        {
-            var host = listen[..colon];
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new IPEndPoint(IPAddress.Loopback, port);
-            }
-
-            if (IPAddress.TryParse(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, out var address))
-            {
-                return new IPEndPoint(address, port);
-            }
-        }
-
-        throw new ArgumentException($"the listen address \"{listen}\" is not ip:port, e.g. 127.0.0.1:7003 (--listen)");
-    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
-        ParseEndPoint(Listen);
+        ListenAddress.ParseFlag(Listen, DefaultListen);
         switch (Store)
         {
             case SqliteStore when string.IsNullOrWhiteSpace(Data):

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Speedy.Hosting;
 using Speedy.Registry.Http;
 using Speedy.Registry.Storage;
 using Speedy.Registry.Uploads;
@@ -42,28 +43,28 @@ public static class RegistryApplication
         return app;
     }
 
-    /// <summary>Listens where the options say, with TLS (HTTP/1.1 and HTTP/2) when a PEM certificate and key are set.</summary>
-    public static void ConfigureKestrel(KestrelServerOptions kestrel, RegistryOptions options)
+    /// <summary>The registry's Kestrel limits beyond <see cref="SpeedyWebHost"/>'s: no minimum body data rate.</summary>
+    public static void ConfigureKestrel(KestrelServerOptions kestrel)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        ArgumentNullException.ThrowIfNull(options);
-        kestrel.AddServerHeader = false;
-        kestrel.Limits.MaxRequestBodySize = null;
         kestrel.Limits.MinRequestBodyDataRate = null;
-        var endpoint = ListenAddress.Parse(options.Listen);
-        kestrel.Listen(endpoint, listen =>
+    }
+
+    /// <summary>TLS (HTTP/1.1 and HTTP/2) on the listen endpoint when a PEM certificate and key are set, else HTTP/1.1.</summary>
+    public static void ConfigureListen(ListenOptions listen, RegistryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Tls.Enabled)
         {
-            if (options.Tls.Enabled)
-            {
-                var certificate = X509Certificate2.CreateFromPemFile(options.Tls.Certificate!, options.Tls.Key);
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
-            }
-            else
-            {
-                listen.Protocols = HttpProtocols.Http1;
-            }
-        });
+            var certificate = X509Certificate2.CreateFromPemFile(options.Tls.Certificate!, options.Tls.Key);
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(certificate);
+        }
+        else
+        {
+            listen.Protocols = HttpProtocols.Http1;
+        }
     }
 
     private static IStorageDriver CreateDriver(RegistryOptions options) => options.Storage switch

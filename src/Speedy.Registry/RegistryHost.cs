@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Speedy.Hosting;
 
 namespace Speedy.Registry;
 
@@ -13,23 +13,18 @@ public static class RegistryHost
     public static WebApplication Build(RegistryOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-
         // The host logs "Hosting failed to start" with the whole stack trace at Error, and then StartAsync throws
         // the same exception to its caller: the CLI prints it as one line ("cannot listen on ..."), anything else
         // still surfaces from StartAsync. The category's other Error is a faulted BackgroundService, which the
         // registry has none of; its Critical entries (a lifetime callback that threw, a service stopping the host)
         // still show.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.WebHost.ConfigureKestrel(kestrel => RegistryApplication.ConfigureKestrel(kestrel, options));
+        var builder = SpeedyWebHost.CreateBuilder(
+            ListenAddress.Parse(options.Listen),
+            maxRequestBodySize: null,
+            RegistryApplication.ConfigureKestrel,
+            listen => RegistryApplication.ConfigureListen(listen, options),
+            informationCategory: "Microsoft.Hosting.Lifetime",
+            hostLogLevel: LogLevel.Critical);
         builder.Services.AddSpeedyRegistry(options);
         configure?.Invoke(builder);
         var app = builder.Build();

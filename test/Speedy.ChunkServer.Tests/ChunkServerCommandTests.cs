@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.ChunkServer.Tests;
 

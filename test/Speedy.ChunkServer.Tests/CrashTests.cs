@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
@@ -55,7 +56,7 @@ public sealed class CrashTests
     /// id leases make. Without it a PUT could reuse an id the server had handed out to a POST in the same volume and
     /// replace that needle — a standalone server cannot prevent that.
     /// </remarks>
-    private static async Task LoadAndKillAsync(ChunkServerProcess server, int round, History history)
+    private static async Task LoadAndKillAsync(SpeedyProcess server, int round, History history)
     {
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
         var mark = new FileId(new GroupId(1), new VolumeId(900 + (uint)round), new NeedleId(Mark(round)), new Speedy.Volume.Cookie(0x4d41524b));
@@ -155,7 +156,7 @@ public sealed class CrashTests
     /// <summary>The needle id below which round <paramref name="round"/>'s PUT writers pick theirs.</summary>
     private static ulong Mark(int round) => (ulong)(round + 1) << 48;
 
-    private static async Task VerifyAsync(ChunkServerProcess server, string directory, History history)
+    private static async Task VerifyAsync(SpeedyProcess server, string directory, History history)
     {
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
         var options = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Token };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;

@@ -11,7 +11,7 @@ public sealed class AllInOneServerTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("server");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", [10_000, 200_000, 2_000_000], output, cancellationToken);
-        await using var server = await SpeedyProcess.StartServerAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var server = await RegistryProcess.StartServerAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var remote = $"docker://{server.Authority}/server/app:v1";
 
         await Skopeo.CopyAsync(image.Reference, remote, output, cancellationToken, "--dest-tls-verify=false");

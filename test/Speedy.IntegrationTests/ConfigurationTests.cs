@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 
@@ -84,7 +85,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
             },
         };
 
-        await using (var registry = await SpeedyProcess.StartAsync(startInfo, output, cancellationToken))
+        await using (var registry = await RegistryProcess.StartAsync(startInfo, output, cancellationToken))
         {
             await PushRandomBlobAsync(registry, cancellationToken);
             Assert.False(await IsListeningAsync(filePort, cancellationToken), $"Also listening on the config file's port {filePort}.");
@@ -111,7 +112,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
         var (digest, blob) = await PushRandomBlobAsync(startInfo, cancellationToken);
 
         Assert.Null(FindFileHolding(temp.Path, blob));
-        await using var restarted = await SpeedyProcess.StartAsync(startInfo, output, cancellationToken);
+        await using var restarted = await RegistryProcess.StartAsync(startInfo, output, cancellationToken);
         using var client = restarted.CreateClient();
         using var response = await client.GetAsync($"v2/{Repository}/blobs/{digest}", cancellationToken);
         await RegistryApi.ExpectStatusAsync(response, HttpStatusCode.NotFound, cancellationToken);
@@ -141,7 +142,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
             },
         };
 
-        await using (var registry = await SpeedyProcess.StartAsync(startInfo, output, cancellationToken))
+        await using (var registry = await RegistryProcess.StartAsync(startInfo, output, cancellationToken))
         {
             await PushRandomBlobAsync(registry, cancellationToken);
             Assert.False(await IsListeningAsync(filePort, cancellationToken), $"Also listening on the config file's port {filePort}.");
@@ -167,11 +168,11 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
 
     private async Task<(string Digest, byte[] Blob)> PushRandomBlobAsync(SpeedyStartInfo startInfo, CancellationToken cancellationToken)
     {
-        await using var registry = await SpeedyProcess.StartAsync(startInfo, output, cancellationToken);
+        await using var registry = await RegistryProcess.StartAsync(startInfo, output, cancellationToken);
         return await PushRandomBlobAsync(registry, cancellationToken);
     }
 
-    private static async Task<(string Digest, byte[] Blob)> PushRandomBlobAsync(SpeedyProcess registry, CancellationToken cancellationToken)
+    private static async Task<(string Digest, byte[] Blob)> PushRandomBlobAsync(RegistryProcess registry, CancellationToken cancellationToken)
     {
         using var client = registry.CreateClient();
         var blob = RandomNumberGenerator.GetBytes(100_000);
@@ -183,7 +184,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
     /// <summary>A new process with the same settings still serves the blob: it lives where the settings said.</summary>
     private async Task ExpectBlobAfterRestartAsync(SpeedyStartInfo startInfo, string digest, byte[] blob, CancellationToken cancellationToken)
     {
-        await using var restarted = await SpeedyProcess.StartAsync(startInfo, output, cancellationToken);
+        await using var restarted = await RegistryProcess.StartAsync(startInfo, output, cancellationToken);
         using var client = restarted.CreateClient();
         Assert.Equal(blob, await RegistryApi.GetBlobAsync(client, Repository, digest, cancellationToken));
     }

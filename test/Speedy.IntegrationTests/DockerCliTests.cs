@@ -15,7 +15,7 @@ public sealed class DockerCliTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("docker");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", [10_000, 20_000, 30_000], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var reference = $"{registry.Authority}/docker/inspected:v1";
         await Skopeo.CopyAsync(image.Reference, $"docker://{reference}", output, cancellationToken, "--dest-tls-verify=false");
         var blobs = image.Layout.Closure(image.Manifest);
@@ -50,7 +50,7 @@ public sealed class DockerCliTests(ITestOutputHelper output)
         var arm64 = await OciImageBuilder.BuildAsync(layoutPath, "arm64", "arm64", [10_000], output, cancellationToken);
         var layout = new OciLayout(layoutPath);
         layout.AddImageIndex("multi", [amd64.Manifest, arm64.Manifest]);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var reference = $"{registry.Authority}/docker/multi:latest";
         await Skopeo.CopyAsync(layout.Reference("multi"), $"docker://{reference}", output, cancellationToken, "--all", "--dest-tls-verify=false");
 
@@ -67,7 +67,7 @@ public sealed class DockerCliTests(ITestOutputHelper output)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("docker-missing");
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var reference = $"{registry.Authority}/docker/missing:nope";
 
         var result = await ExternalCommand.RunAsync(

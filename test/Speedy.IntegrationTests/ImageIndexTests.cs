@@ -15,7 +15,7 @@ public sealed class ImageIndexTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("index");
         var (layout, index) = await BuildTwoPlatformIndexAsync(temp.Combine("source"), cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var remote = $"docker://{registry.Authority}/index/multi:latest";
 
         await Skopeo.CopyAsync(layout.Reference("multi"), remote, output, cancellationToken, "--all", "--dest-tls-verify=false");
@@ -33,7 +33,7 @@ public sealed class ImageIndexTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("index-http");
         var (layout, index) = await BuildTwoPlatformIndexAsync(temp.Combine("source"), cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         await Skopeo.CopyAsync(
             layout.Reference("multi"), $"docker://{registry.Authority}/index/served:latest", output, cancellationToken, "--all", "--dest-tls-verify=false");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 
@@ -11,7 +12,7 @@ public sealed class ListenTests(ITestOutputHelper output)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("busy-port");
-        await using var first = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("first"), output, cancellationToken);
+        await using var first = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("first"), output, cancellationToken);
 
         var second = await ExternalCommand.RunAsync(
             SpeedyProcess.DotnetHost,

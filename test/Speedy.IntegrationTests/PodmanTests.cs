@@ -17,7 +17,7 @@ public sealed class PodmanTests(ITestOutputHelper output)
         using var temp = TempDirectory.Create("podman");
         var image = await OciImageBuilder.BuildAsync(
             temp.Combine("source"), "v1", "amd64", [100_000, 700_000, 2_000_000], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var reference = $"{registry.Authority}/podman/round-trip:v1";
 
         using var pusher = new PodmanStore(temp.CreateSubdirectory("pusher"), output);

@@ -21,8 +21,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var image = await OciImageBuilder.BuildAsync(
             temp.Combine("source"), "v1", "amd64", [50_000, 500_000, 3_000_000], output, cancellationToken);
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
 
         await Skopeo.CopyAsync(image.Reference, $"docker://{a.Authority}/{Repository}:v1", output, cancellationToken, "--dest-tls-verify=false");
         var pulled = new OciLayout(temp.Combine("pulled"));
@@ -37,8 +37,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("replicas-concurrent-tags");
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
         const int TagsPerReplica = 12;
@@ -93,8 +93,8 @@ public sealed class ReplicaTests(ITestOutputHelper output)
         var image = await OciImageBuilder.BuildAsync(
             temp.Combine("source"), "v1", "amd64", [100_000, 1_000_000, 4_000_000], output, cancellationToken);
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
 
         // The same blobs are uploaded and committed through two processes at once.
         await Task.WhenAll(

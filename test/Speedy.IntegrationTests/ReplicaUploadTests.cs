@@ -21,8 +21,8 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("replicas-upload");
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
 
@@ -94,8 +94,8 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("replicas-tamper");
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
         var blob = RandomNumberGenerator.GetBytes(200_000);
@@ -151,8 +151,8 @@ public sealed class ReplicaUploadTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("replicas-patch-race");
         var data = temp.CreateSubdirectory("data");
-        await using var a = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
-        await using var b = await SpeedyProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var a = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
+        await using var b = await RegistryProcess.StartRegistryAsync(data, output, cancellationToken);
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
 

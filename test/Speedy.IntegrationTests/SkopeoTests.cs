@@ -15,7 +15,7 @@ public sealed class SkopeoTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("skopeo-copy");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", s_layerSizes, output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var remote = $"docker://{registry.Authority}/skopeo/three-layers:v1";
 
         await Skopeo.CopyAsync(image.Reference, remote, output, cancellationToken, "--dest-tls-verify=false");
@@ -32,7 +32,7 @@ public sealed class SkopeoTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("skopeo-cross-repository");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", [5_000, 500_000, 1_500_000], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var first = $"docker://{registry.Authority}/skopeo/first:v1";
         var second = $"docker://{registry.Authority}/skopeo/second/nested:v2";
 
@@ -51,7 +51,7 @@ public sealed class SkopeoTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("skopeo-inspect");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "arm64", [4096, 8192, 16384], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var remote = $"docker://{registry.Authority}/skopeo/inspected:v1";
         await Skopeo.CopyAsync(image.Reference, remote, output, cancellationToken, "--dest-tls-verify=false");
 
@@ -79,7 +79,7 @@ public sealed class SkopeoTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("skopeo-tags");
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", [1000, 2000, 3000], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken);
         var repository = $"docker://{registry.Authority}/skopeo/tagged";
         await Skopeo.CopyAsync(image.Reference, $"{repository}:v1", output, cancellationToken, "--dest-tls-verify=false");
         await Skopeo.CopyAsync($"{repository}:v1", $"{repository}:latest", output, cancellationToken, "--src-tls-verify=false", "--dest-tls-verify=false");

@@ -13,7 +13,7 @@ public sealed class TlsTests(ITestOutputHelper output)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var temp = TempDirectory.Create("tls-http");
         using var certificate = await SelfSignedCertificate.CreateAsync(temp.CreateSubdirectory("tls"), output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken, certificate);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken, certificate);
         Assert.Equal("https", registry.BaseAddress.Scheme);
 
         foreach (var version in new[] { HttpVersion.Version20, HttpVersion.Version11 })
@@ -38,7 +38,7 @@ public sealed class TlsTests(ITestOutputHelper output)
         using var temp = TempDirectory.Create("tls-skopeo");
         using var certificate = await SelfSignedCertificate.CreateAsync(temp.CreateSubdirectory("tls"), output, cancellationToken);
         var image = await OciImageBuilder.BuildAsync(temp.Combine("source"), "v1", "amd64", [30_000, 300_000, 1_000_000], output, cancellationToken);
-        await using var registry = await SpeedyProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken, certificate);
+        await using var registry = await RegistryProcess.StartRegistryAsync(temp.CreateSubdirectory("data"), output, cancellationToken, certificate);
         var verified = $"docker://{registry.Authority}/tls/app:verified";
         var unverified = $"docker://{registry.Authority}/tls/app:unverified";
 

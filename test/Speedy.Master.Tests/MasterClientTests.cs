@@ -1,4 +1,5 @@
 using Speedy.Master.Tests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.Master.Tests;
 

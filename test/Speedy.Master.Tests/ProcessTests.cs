@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Speedy.Master.Tests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.Master.Tests;
 
@@ -14,14 +15,16 @@ public sealed class ProcessTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
+    private static void WriteTestOutput(string text) => TestContext.Current.TestOutputHelper?.WriteLine(text);
+
     [Fact]
     public async Task TwoChunkServers_AppearHealthyInTheMastersTopology_AndKillingOneMakesTheGroupReadOnly()
     {
-        await using var master = await SpeedyProcess.StartAsync("master", ["--index", "4", "--heartbeat-timeout", "2s"], new Dictionary<string, string>(), Token);
+        await using var master = await SpeedyProcess.StartRoleAsync("master", ["--index", "4", "--heartbeat-timeout", "2s"], new Dictionary<string, string>(), WriteTestOutput, Token);
         var chunkEnvironment = new Dictionary<string, string> { ["SPEEDY_HEARTBEATINTERVAL"] = "00:00:00.5" };
         string[] Chunk(string name) => ["--dir", _directory.Sub(name), "--group", "6", "--volume-size", "1048576", "--master", master.Address.ToString()];
-        await using var one = await SpeedyProcess.StartAsync("chunkserver", Chunk("one"), chunkEnvironment, Token);
-        await using var two = await SpeedyProcess.StartAsync("chunkserver", Chunk("two"), chunkEnvironment, Token);
+        await using var one = await SpeedyProcess.StartRoleAsync("chunkserver", Chunk("one"), chunkEnvironment, WriteTestOutput, Token);
+        await using var two = await SpeedyProcess.StartRoleAsync("chunkserver", Chunk("two"), chunkEnvironment, WriteTestOutput, Token);
         using var http = new HttpClient { BaseAddress = master.Address };
 
         var writable = await WaitForAsync(http, t => t.Find(6) is { Writable: true, Members.Count: 2 } group && group.Members.All(m => m.Healthy));
@@ -45,7 +48,7 @@ public sealed class ProcessTests : IDisposable
     [InlineData("--listen", "master.internal")]
     public async Task Master_WithABadSetting_ExitsWith2_AndSaysWhy(string flag, string value)
     {
-        var (exitCode, output) = await SpeedyProcess.RunToExitAsync(["master", flag, value], Token);
+        var (exitCode, output) = await SpeedyProcess.RunToExitAsync(["master", flag, value], WriteTestOutput, Token);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("speedy master:", output, StringComparison.Ordinal);

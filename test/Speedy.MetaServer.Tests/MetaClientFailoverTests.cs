@@ -1,4 +1,5 @@
 using System.Text;
+using Speedy.Testing;
 
 namespace Speedy.MetaServer.Tests;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Speedy.Testing;
 
 namespace Speedy.MetaServer.Tests;
 
@@ -49,7 +48,7 @@ public sealed class PostgresServer : IAsyncLifetime
         // A port found free can be taken before the server binds it: try a few.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FindFreePort();
+            Port = FreePort.Next();
             try
             {
                 await RunServerProgramAsync(
@@ -151,13 +150,6 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static int CompareVersions(string a, string b) =>
         int.TryParse(a, out var x) && int.TryParse(b, out var y) ? x.CompareTo(y) : string.CompareOrdinal(a, b);
-
-    private static int FindFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private Task RunServerProgramAsync(string program, string[] arguments) =>
         RunAsync(Path.Combine(_binDirectory!, program), arguments, asServerUser: RunsAsRoot); // Set first in InitializeAsync.

@@ -1,4 +1,4 @@
-namespace Speedy.IntegrationTests.Harness;
+namespace Speedy.Testing;
 
 /// <summary>`speedy` died or never became ready; the message carries its whole output.</summary>
 public sealed class SpeedyStartException : Exception

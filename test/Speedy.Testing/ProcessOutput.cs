@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Speedy.IntegrationTests.Harness;
+namespace Speedy.Testing;
 
 /// <summary>Collects a child process's stdout and stderr lines as they arrive, from any thread.</summary>
 public sealed class ProcessOutput
