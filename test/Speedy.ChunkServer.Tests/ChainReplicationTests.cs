@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Speedy.ChunkServer.Tests.Harness;
 using Speedy.IO;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
@@ -76,7 +77,7 @@ public sealed class ChainReplicationTests : IDisposable
     public async Task Put_WithAHopOfAnotherGroup_Answers502NamingThatHop()
     {
         await using var head = await StartAsync("a");
-        var otherOptions = TestChunkServer.OptionsFor(_directory.Sub("b"));
+        var otherOptions = TestChunkServer.OptionsFor(_directory.Combine("b"));
         otherOptions.Group = 2;
         await using var other = await TestChunkServer.StartAsync(otherOptions, Token, kestrel: true);
         var fileId = new FileId(new GroupId(1), new VolumeId(1), new NeedleId(6), new Speedy.Volume.Cookie(0x05060708));
@@ -110,5 +111,5 @@ public sealed class ChainReplicationTests : IDisposable
     }
 
     private Task<TestChunkServer> StartAsync(string name) =>
-        TestChunkServer.StartAsync(TestChunkServer.OptionsFor(_directory.Sub(name)), Token, kestrel: true);
+        TestChunkServer.StartAsync(TestChunkServer.OptionsFor(_directory.Combine(name)), Token, kestrel: true);
 }

@@ -105,9 +105,9 @@ public sealed class ChunkServerCommandTests : IDisposable
     [Fact]
     public async Task Chunkserver_OnAPortInUse_ExitsWith2AndSaysSo()
     {
-        await using var first = await ChunkServerProcess.StartAsync(["--dir", _directory.Sub("a"), "--volume-size", "8388608"], Token);
+        await using var first = await ChunkServerProcess.StartAsync(["--dir", _directory.Combine("a"), "--volume-size", "8388608"], Token);
 
-        var (exitCode, output) = await ChunkServerProcess.RunToExitAsync(["--dir", _directory.Sub("b"), "--listen", first.Address.Authority], Token);
+        var (exitCode, output) = await ChunkServerProcess.RunToExitAsync(["--dir", _directory.Combine("b"), "--listen", first.Address.Authority], Token);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("cannot listen", output, StringComparison.Ordinal);

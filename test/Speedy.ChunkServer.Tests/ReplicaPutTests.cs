@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
@@ -16,8 +17,8 @@ public sealed class ReplicaPutTests : IDisposable
     [Fact]
     public async Task Put_OfOneFileId_OnTwoServersOfTheGroup_StoresItOnBoth()
     {
-        await using var first = await TestChunkServer.StartAsync(_directory.Sub("a"), Token);
-        await using var second = await TestChunkServer.StartAsync(_directory.Sub("b"), Token);
+        await using var first = await TestChunkServer.StartAsync(_directory.Combine("a"), Token);
+        await using var second = await TestChunkServer.StartAsync(_directory.Combine("b"), Token);
         var fileId = new FileId(new GroupId(1), new VolumeId(77), new NeedleId(0x1637), new Speedy.Volume.Cookie(0x037d6a1b));
         var data = Payload.Create(1, 70_000);
 
@@ -35,8 +36,8 @@ public sealed class ReplicaPutTests : IDisposable
     [Fact]
     public async Task Put_OfAPostedFileId_OnASecondServer_CreatesTheVolumeThere()
     {
-        await using var first = await TestChunkServer.StartAsync(_directory.Sub("a"), Token);
-        await using var second = await TestChunkServer.StartAsync(_directory.Sub("b"), Token);
+        await using var first = await TestChunkServer.StartAsync(_directory.Combine("a"), Token);
+        await using var second = await TestChunkServer.StartAsync(_directory.Combine("b"), Token);
         var data = Payload.Create(2, 1000);
         var fileId = await ChunkApi.PostFileIdAsync(first.Client, data, Token);
         var elsewhere = fileId with { Volume = new VolumeId(fileId.Volume.Value + 100) };

@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
@@ -16,7 +17,7 @@ public sealed class RestartTests : IDisposable
     [Fact]
     public async Task Restart_KeepsEveryNeedleAndEveryDelete()
     {
-        var options = TestChunkServer.OptionsFor(_directory.Sub("a"), _directory.Sub("b"));
+        var options = TestChunkServer.OptionsFor(_directory.Combine("a"), _directory.Combine("b"));
         var server = await TestChunkServer.StartAsync(options, Token);
         try
         {

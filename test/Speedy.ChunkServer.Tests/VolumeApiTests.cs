@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;
@@ -186,7 +187,7 @@ public sealed class VolumeApiTests : IDisposable
     [Fact]
     public async Task Health_WithTwoDirectoriesOnOneFilesystem_CountsItsFreeSpaceOnce()
     {
-        await using var server = await TestChunkServer.StartAsync(TestChunkServer.OptionsFor(_directory.Sub("a"), _directory.Sub("b")), Token);
+        await using var server = await TestChunkServer.StartAsync(TestChunkServer.OptionsFor(_directory.Combine("a"), _directory.Combine("b")), Token);
 
         var health = await ChunkApi.HealthAsync(server.Client, Token);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ChunkServer.Tests;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 

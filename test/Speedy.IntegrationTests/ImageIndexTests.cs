@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 

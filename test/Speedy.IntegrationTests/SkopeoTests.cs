@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
 using Speedy.IntegrationTests.Harness;
+using Speedy.Testing;
 
 namespace Speedy.IntegrationTests;
 

@@ -22,7 +22,7 @@ public sealed class ProcessTests : IDisposable
     {
         await using var master = await SpeedyProcess.StartRoleAsync("master", ["--index", "4", "--heartbeat-timeout", "2s"], new Dictionary<string, string>(), WriteTestOutput, Token);
         var chunkEnvironment = new Dictionary<string, string> { ["SPEEDY_HEARTBEATINTERVAL"] = "00:00:00.5" };
-        string[] Chunk(string name) => ["--dir", _directory.Sub(name), "--group", "6", "--volume-size", "1048576", "--master", master.Address.ToString()];
+        string[] Chunk(string name) => ["--dir", _directory.Combine(name), "--group", "6", "--volume-size", "1048576", "--master", master.Address.ToString()];
         await using var one = await SpeedyProcess.StartRoleAsync("chunkserver", Chunk("one"), chunkEnvironment, WriteTestOutput, Token);
         await using var two = await SpeedyProcess.StartRoleAsync("chunkserver", Chunk("two"), chunkEnvironment, WriteTestOutput, Token);
         using var http = new HttpClient { BaseAddress = master.Address };

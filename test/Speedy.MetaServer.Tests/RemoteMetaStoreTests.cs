@@ -1,3 +1,5 @@
+using Speedy.Testing;
+
 namespace Speedy.MetaServer.Tests;
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class RemoteMetaStoreTests : MetaStoreConformanceTests
         }
 
         _serverStore = await SqliteMetaStore.OpenAsync(
-            new SqliteMetaStoreOptions { DatabasePath = _directory.File("meta.db"), TimeProvider = Clock }, Token);
+            new SqliteMetaStoreOptions { DatabasePath = _directory.Combine("meta.db"), TimeProvider = Clock }, Token);
         _server = await TestMetaServer.StartAsync(_serverStore, Token);
         return _server.CreateClient();
     }

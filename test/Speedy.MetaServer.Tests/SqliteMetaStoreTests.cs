@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Speedy.Testing;
 
 namespace Speedy.MetaServer.Tests;
 
@@ -7,7 +8,7 @@ public sealed class SqliteMetaStoreTests : MetaStoreConformanceTests
 {
     private readonly TempDirectory _directory = new();
 
-    private string DatabasePath => _directory.File("meta.db");
+    private string DatabasePath => _directory.Combine("meta.db");
 
     public override async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Speedy.Testing;
 
 namespace Speedy.MetaServer.Tests;
 
@@ -46,7 +47,7 @@ public sealed class TestMetaServer : IAsyncDisposable
     /// <summary>A SQLite-backed server on a new database in <paramref name="directory"/>.</summary>
     public static async Task<TestMetaServer> StartSqliteAsync(TempDirectory directory, CancellationToken cancellationToken)
     {
-        var store = await SqliteMetaStore.OpenAsync(new SqliteMetaStoreOptions { DatabasePath = directory.File("meta.db") }, cancellationToken);
+        var store = await SqliteMetaStore.OpenAsync(new SqliteMetaStoreOptions { DatabasePath = directory.Combine("meta.db") }, cancellationToken);
         return await StartAsync(store, cancellationToken);
     }
 

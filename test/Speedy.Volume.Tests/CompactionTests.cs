@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Speedy.Testing;
 
 namespace Speedy.Volume.Tests;
 
@@ -140,7 +141,7 @@ public class CompactionTests
             await Assert.ThrowsAsync<SimulatedCrashException>(() => volume.CompactAsync(Token));
         }
 
-        RecoveryTests.FlipByte(directory.File("7.cpm"), 10);
+        RecoveryTests.FlipByte(directory.Combine("7.cpm"), 10);
         await using var reopened = TestVolumes.Open(directory);
 
         Assert.Equal(0u, reopened.Revision);

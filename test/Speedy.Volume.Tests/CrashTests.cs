@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Speedy.Testing;
 using Speedy.Volume.CrashWriter;
 
 namespace Speedy.Volume.Tests;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Speedy.Testing;
 
 namespace Speedy.Volume.Tests;
 

@@ -1,3 +1,4 @@
+using Speedy.Testing;
 using Speedy.Volume.Format;
 
 namespace Speedy.Volume.Tests;
@@ -298,7 +299,7 @@ public class RecoveryTests
         {
         }
 
-        File.Move(directory.File("8.dat"), TestVolumes.DataPath(directory));
+        File.Move(directory.Combine("8.dat"), TestVolumes.DataPath(directory));
 
         Assert.Throws<VolumeCorruptionException>(() => TestVolumes.Open(directory));
     }

@@ -1,3 +1,4 @@
+using Speedy.Testing;
 using Speedy.Volume.Format;
 
 namespace Speedy.Volume.Tests;

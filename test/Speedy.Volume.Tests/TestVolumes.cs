@@ -1,3 +1,4 @@
+using Speedy.Testing;
 using Speedy.Volume.CrashWriter;
 
 namespace Speedy.Volume.Tests;
@@ -23,9 +24,9 @@ internal static class TestVolumes
     public static NeedleVolume Open(TempDirectory directory, SyncPolicy policy = SyncPolicy.GroupCommit, VolumeFaults? faults = null) =>
         NeedleVolume.Open(Options(directory.Path, policy, faults: faults), Id);
 
-    public static string DataPath(TempDirectory directory) => directory.File($"{Id}.dat");
+    public static string DataPath(TempDirectory directory) => directory.Combine($"{Id}.dat");
 
-    public static string IndexPath(TempDirectory directory) => directory.File($"{Id}.idx");
+    public static string IndexPath(TempDirectory directory) => directory.Combine($"{Id}.idx");
 
     public static Cookie CookieFor(ulong id) => Payload.CookieFor(new NeedleId(id));
 

@@ -1,3 +1,5 @@
+using Speedy.Testing;
+
 namespace Speedy.Volume.Tests;
 
 public class VolumeTests

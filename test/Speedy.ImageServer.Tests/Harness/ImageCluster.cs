@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Speedy.ChunkServer;
 using Speedy.ChunkServer.Tests.Harness;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ImageServer.Tests.Harness;
@@ -83,7 +84,7 @@ public sealed class ImageCluster : IAsyncDisposable
     public TestChunkServer Server(int group, int member) =>
         _servers[group, member] ?? throw new InvalidOperationException($"member {member} of group {group + 1} was killed");
 
-    public string DirectoryOf(int group, int member) => _directory.Sub($"g{group + 1}m{member}");
+    public string DirectoryOf(int group, int member) => _directory.Combine($"g{group + 1}m{member}");
 
     /// <summary>Stops a member; the topology still lists it as it was.</summary>
     public async Task KillAsync(int group, int member)

@@ -1,3 +1,5 @@
+using Speedy.Testing;
+
 namespace Speedy.IntegrationTests.Harness;
 
 /// <summary>

@@ -1,27 +1,27 @@
-namespace Speedy.IntegrationTests.Harness;
+namespace Speedy.Testing;
 
-/// <summary>A uniquely named directory under the temp path, deleted with everything in it on dispose.</summary>
+/// <summary>A uniquely named directory under the system temp path, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
+    private const string DefaultPrefix = "speedy-tests";
+
+    /// <summary>A fresh directory: `TMP/speedy-tests-GUID`.</summary>
+    public TempDirectory()
+        : this(Fresh(DefaultPrefix, Guid.NewGuid().ToString("N")))
+    {
+    }
+
     private TempDirectory(string path) => Path = path;
 
     public string Path { get; }
 
-    public static TempDirectory Create(string prefix)
-    {
-        var path = System.IO.Path.Combine(
-            System.IO.Path.GetTempPath(), $"speedy-it-{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return new TempDirectory(path);
-    }
+    /// <summary>A fresh directory named after <paramref name="prefix"/>: `TMP/speedy-tests-PREFIX-GUID`.</summary>
+    public static TempDirectory Create(string prefix) =>
+        new(Fresh($"{DefaultPrefix}-{prefix}", Guid.NewGuid().ToString("N")));
 
     /// <summary>A directory with a short path (for tools that limit path length): `TMP/PREFIX-8hex`.</summary>
-    public static TempDirectory CreateShort(string prefix)
-    {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(path);
-        return new TempDirectory(path);
-    }
+    public static TempDirectory CreateShort(string prefix) =>
+        new(Fresh(prefix, Guid.NewGuid().ToString("N")[..8]));
 
     /// <summary>A path inside this directory (not created).</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
@@ -50,5 +50,12 @@ public sealed class TempDirectory : IDisposable
             {
             }
         }
+    }
+
+    private static string Fresh(string prefix, string unique)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{unique}");
+        Directory.CreateDirectory(path);
+        return path;
     }
 }
