@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Speedy.Master;
 using Speedy.Volume;
 
@@ -5,7 +6,8 @@ namespace Speedy.ImageServer;
 
 /// <summary>
 /// The image server's topology from the masters, through <see cref="MasterClient"/>: cached, failing over between
-/// masters, and still served (stale) while every master is briefly away.
+/// masters, and still served (stale) while every master is briefly away. When no master answers and nothing is
+/// cached, requests get 503: the store is unavailable, not broken.
 /// </summary>
 public sealed class MasterTopologySource(MasterClient client) : ITopologySource
 {
@@ -14,7 +16,16 @@ public sealed class MasterTopologySource(MasterClient client) : ITopologySource
 
     public async ValueTask<StoreTopology> GetTopologyAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await client.GetTopologyAsync(cancellationToken);
+        TopologySnapshot snapshot;
+        try
+        {
+            snapshot = await client.GetTopologyAsync(cancellationToken);
+        }
+        catch (MasterUnavailableException ex)
+        {
+            throw Unavailable(ex);
+        }
+
         var topology = snapshot.Topology;
         if (_cache is { } cache && ReferenceEquals(cache.Item1, topology))
         {
@@ -28,9 +39,19 @@ public sealed class MasterTopologySource(MasterClient client) : ITopologySource
 
     public async Task<NeedleIdLease> AcquireNeedleIdsAsync(int count, CancellationToken cancellationToken)
     {
-        var range = await client.AcquireNeedleIdsAsync(count, cancellationToken);
-        return new NeedleIdLease(range.Start, range.End);
+        try
+        {
+            var range = await client.AcquireNeedleIdsAsync(count, cancellationToken);
+            return new NeedleIdLease(range.Start, range.End);
+        }
+        catch (MasterUnavailableException ex)
+        {
+            throw Unavailable(ex);
+        }
     }
+
+    private static FragmentException Unavailable(MasterUnavailableException ex) =>
+        new(StatusCodes.Status503ServiceUnavailable, "no master is reachable: " + ex.Message);
 
     /// <summary>The master's wire topology as the image server's model.</summary>
     public static StoreTopology Convert(Topology topology)

@@ -1,4 +1,8 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Speedy.Master;
+using Speedy.Testing;
 using Speedy.Volume;
 
 namespace Speedy.ImageServer.Tests;
@@ -47,5 +51,25 @@ public class MasterTopologySourceTests
         var store = MasterTopologySource.Convert(MasterTopology(warmingUp, writable));
 
         Assert.False(Assert.Single(store.Groups).Writable);
+    }
+
+    [Fact]
+    public async Task Upload_WhenNoMasterAnswersAndNothingIsCached_Answers503()
+    {
+        using var http = new HttpClient();
+        using var client = new MasterClient(http, [FreePort.DeadUrl()]);
+        await using var app = ImageServerHost.Build(
+            new ImageServerOptions(),
+            new MasterTopologySource(client),
+            builder => builder.WebHost.UseTestServer());
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        using var response = await app.GetTestClient().PutAsync(
+            "/v1/fragments",
+            new ByteArrayContent(new byte[16]),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("no master is reachable", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }
