@@ -15,10 +15,13 @@ internal static class SpeedyCommand
 {
     private static readonly Option<string> s_listen = new("--listen") { Description = "host:port to listen on (default 127.0.0.1:5000)" };
     private static readonly Option<string> s_data = new("--data") { Description = "data directory (default ./data)" };
-    private static readonly Option<string> s_storage = new("--storage") { Description = "storage driver: filesystem or memory (default filesystem)" };
+    private static readonly Option<string> s_storage = new("--storage") { Description = "storage driver: filesystem, memory or speedy (default filesystem)" };
+    private static readonly Option<string[]> s_metaServers = new("--meta-server") { Description = "meta server base URL of the speedy driver (repeat for several)" };
+    private static readonly Option<string[]> s_imageServers = new("--image-server") { Description = "image server base URL of the speedy driver (repeat for several)" };
+    private static readonly Option<int?> s_fragmentSize = new("--fragment-size") { Description = "bytes per fragment of the speedy driver (default 4 MiB)" };
     private static readonly Option<string> s_tlsCert = new("--tls-cert") { Description = "PEM certificate; with --tls-key serves HTTPS (HTTP/1.1 and HTTP/2)" };
     private static readonly Option<string> s_tlsKey = new("--tls-key") { Description = "PEM private key of --tls-cert" };
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Tls:Certificate, Tls:Key)" };
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key)" };
 
     public static RootCommand Create()
     {
@@ -29,13 +32,13 @@ internal static class SpeedyCommand
         root.Subcommands.Add(MasterCommand.Create());
         root.Subcommands.Add(ImageServerCommand.Create());
         root.Subcommands.Add(MetaServerCommand.Create());
-        s_storage.AcceptOnlyFromAmong("filesystem", "memory");
+        s_storage.AcceptOnlyFromAmong("filesystem", "memory", "speedy");
         return root;
     }
 
     private static Command Role(string name, string description)
     {
-        var command = new Command(name, description) { s_listen, s_data, s_storage, s_tlsCert, s_tlsKey, s_config };
+        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_tlsCert, s_tlsKey, s_config };
         command.SetAction((parse, cancellationToken) => RunAsync(name, parse, cancellationToken));
         return command;
     }
@@ -48,7 +51,7 @@ internal static class SpeedyCommand
             options = LoadOptions(parse);
             Validate(options);
         }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or FileNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or FileNotFoundException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"speedy {role}: {ex.Message}");
             return 2;
@@ -66,7 +69,12 @@ internal static class SpeedyCommand
         }
 
         var scheme = options.Tls.Enabled ? "https" : "http";
-        var storage = options.Storage == "filesystem" ? $"filesystem at {Path.GetFullPath(options.Data)}" : options.Storage;
+        var storage = options.Storage switch
+        {
+            "filesystem" => $"filesystem at {Path.GetFullPath(options.Data)}",
+            "speedy" => $"speedy (meta servers {string.Join(", ", options.Cluster.MetaServers)}; image servers {string.Join(", ", options.Cluster.ImageServers)})",
+            _ => options.Storage,
+        };
         Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
@@ -90,6 +98,13 @@ internal static class SpeedyCommand
         AddFlag(parse, s_listen, "Listen", flags);
         AddFlag(parse, s_data, "Data", flags);
         AddFlag(parse, s_storage, "Storage", flags);
+        AddList(parse, s_metaServers, "Cluster:MetaServers", flags);
+        AddList(parse, s_imageServers, "Cluster:ImageServers", flags);
+        if (parse.GetValue(s_fragmentSize) is { } fragmentSize)
+        {
+            flags["Cluster:FragmentBytes"] = fragmentSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         AddFlag(parse, s_tlsCert, "Tls:Certificate", flags);
         AddFlag(parse, s_tlsKey, "Tls:Key", flags);
         builder.AddInMemoryCollection(flags);
@@ -107,12 +122,26 @@ internal static class SpeedyCommand
         }
     }
 
+    private static void AddList(ParseResult parse, Option<string[]> option, string key, Dictionary<string, string?> flags)
+    {
+        var values = parse.GetValue(option) ?? [];
+        for (var i = 0; i < values.Length; i++)
+        {
+            flags[$"{key}:{i}"] = values[i];
+        }
+    }
+
     private static void Validate(RegistryOptions options)
     {
         ListenAddress.Parse(options.Listen);
-        if (options.Storage is not ("filesystem" or "memory"))
+        if (options.Storage is not ("filesystem" or "memory" or "speedy"))
         {
-            throw new FormatException($"unknown storage driver \"{options.Storage}\"; use filesystem or memory");
+            throw new FormatException($"unknown storage driver \"{options.Storage}\"; use filesystem, memory or speedy");
+        }
+
+        if (options.Storage == "speedy")
+        {
+            options.Cluster.Validate();
         }
 
         if (string.IsNullOrEmpty(options.Tls.Certificate) != string.IsNullOrEmpty(options.Tls.Key))

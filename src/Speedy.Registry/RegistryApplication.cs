@@ -8,6 +8,7 @@ using Speedy.Registry.Http;
 using Speedy.Registry.Storage;
 using Speedy.Registry.Uploads;
 using Speedy.Storage;
+using Speedy.Storage.Cluster;
 using Speedy.Storage.Filesystem;
 using Speedy.Storage.Memory;
 
@@ -71,6 +72,7 @@ public static class RegistryApplication
     {
         "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry"))),
         "memory" => new MemoryStorageDriver(),
-        _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem or memory"),
+        "speedy" => new ClusterStorageDriver(options.Cluster),
+        _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem, memory or speedy"),
     };
 }

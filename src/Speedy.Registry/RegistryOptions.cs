@@ -1,3 +1,5 @@
+using Speedy.Storage.Cluster;
+
 namespace Speedy.Registry;
 
 /// <summary>The registry's settings, bound from configuration (file, SPEEDY_ environment variables, flags).</summary>
@@ -12,8 +14,11 @@ public sealed class RegistryOptions
     /// <summary>Directory of the filesystem driver (and, later, every local role).</summary>
     public string Data { get; set; } = "./data";
 
-    /// <summary>The storage driver: <c>filesystem</c> or <c>memory</c>.</summary>
+    /// <summary>The storage driver: <c>filesystem</c>, <c>memory</c> or <c>speedy</c> (the cluster, see <see cref="Cluster"/>).</summary>
     public string Storage { get; set; } = "filesystem";
+
+    /// <summary>Where the <c>speedy</c> driver finds the cluster, and how it cuts blobs into fragments.</summary>
+    public ClusterStorageOptions Cluster { get; set; } = new();
 
     /// <summary>Key that signs upload locations; generated and kept in storage when empty.</summary>
     public string? UploadSecret { get; set; }

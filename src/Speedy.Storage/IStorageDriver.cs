@@ -51,6 +51,15 @@ public interface IStorageDriver
     ValueTask<Stream> ReaderAsync(string path, long offset, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens a read-only stream of at most <paramref name="length"/> bytes from <paramref name="offset"/>, for a
+    /// driver that can fetch less when it knows where the read ends (a Range request). The default reads from
+    /// <see cref="ReaderAsync(string, long, CancellationToken)"/>, and the caller stops after its bytes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The offset is negative or beyond the end.</exception>
+    ValueTask<Stream> ReaderAsync(string path, long offset, long length, CancellationToken cancellationToken) =>
+        ReaderAsync(path, offset, cancellationToken);
+
+    /// <summary>
     /// Opens a writer, creating the file and its parent directories. With <paramref name="append"/> the writer
     /// continues after the bytes already written at the path (its <see cref="IStorageWriter.Size"/> starts there;
     /// a missing path counts as empty); otherwise it starts empty, discarding what was there.

@@ -51,7 +51,7 @@ internal static class BlobEndpoints
             return;
         }
 
-        await using var stream = await registry.Store.OpenBlobAsync(digest, start, cancellationToken);
+        await using var stream = await registry.Store.OpenBlobAsync(digest, start, length, cancellationToken);
         await CopyAsync(stream, response, length, cancellationToken);
     }
 

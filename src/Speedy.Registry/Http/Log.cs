@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Warning, "error after the response started, aborting the connection: {Message}")]
     public static partial void ErrorAfterResponseStarted(ILogger logger, string message);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Method} {Path}: storage unavailable")]
+    public static partial void StorageUnavailable(ILogger logger, string method, string path, Exception exception);
 }

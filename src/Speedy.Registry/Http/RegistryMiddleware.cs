@@ -56,6 +56,11 @@ internal sealed class RegistryMiddleware
             Log.UnexpectedMissingPath(_logger, ex.Path ?? string.Empty, ex);
             await WriteErrorAsync(context, new RegistryException(OciErrorCode.Unknown, "content vanished from storage while the request was served", null, 503));
         }
+        catch (StorageUnavailableException ex)
+        {
+            Log.StorageUnavailable(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, ex);
+            await WriteErrorAsync(context, new RegistryException(OciErrorCode.Unknown, "storage is unavailable, try again: " + ex.Message, null, StatusCodes.Status503ServiceUnavailable), resetHeaders: true);
+        }
         catch (Exception ex)
         {
             Log.RequestFailed(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, ex);

@@ -34,8 +34,8 @@ internal sealed partial class RegistryStore : IDisposable
         return info is { IsDirectory: false } ? info.Value.Size : null;
     }
 
-    public ValueTask<Stream> OpenBlobAsync(Digest digest, long offset, CancellationToken cancellationToken) =>
-        _driver.ReaderAsync(RegistryPaths.Blob(digest), offset, cancellationToken);
+    public ValueTask<Stream> OpenBlobAsync(Digest digest, long offset, long length, CancellationToken cancellationToken) =>
+        _driver.ReaderAsync(RegistryPaths.Blob(digest), offset, length, cancellationToken);
 
     /// <summary>True when the repository may serve the blob: it was uploaded or mounted there, or is one of its manifests.</summary>
     public async ValueTask<bool> IsBlobLinkedAsync(string name, Digest digest, CancellationToken cancellationToken) =>

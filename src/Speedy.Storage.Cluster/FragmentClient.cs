@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Speedy.IO;
+
+namespace Speedy.Storage.Cluster;
+
+/// <summary>
+/// Talks to the image servers: stores a fragment (the image server puts it on every member of a group) and reads
+/// one back. Requests are spread over the image servers round-robin; a failed attempt (network error, timeout,
+/// 5xx, 408, 429, a short or corrupt answer) is retried on the next image server after a growing wait.
+/// </summary>
+internal sealed class FragmentClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Uri[] _servers;
+    private readonly int _attempts;
+    private readonly TimeSpan _retryDelay;
+    private int _next;
+    private long _retries;
+
+    public FragmentClient(ClusterStorageOptions options)
+    {
+        _servers = [.. options.ImageServers.Select(url => new Uri(url.EndsWith('/') ? url : url + "/"))];
+        _attempts = options.Attempts;
+        _retryDelay = options.RetryDelay;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerServer = 256,
+        })
+        {
+            Timeout = options.RequestTimeout,
+        };
+    }
+
+    /// <summary>Retries seen so far (attempts after the first), for tests and metrics.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Stores <paramref name="data"/> as fragment <paramref name="index"/> at <paramref name="offset"/>.</summary>
+    /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>
+    public async Task<StoredFragment> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
+    {
+        var crc = Crc32C.Compute(data.Span);
+        var query = string.Create(CultureInfo.InvariantCulture, $"v1/fragments?index={index}&offset={offset}");
+        return await WithRetriesAsync(
+            $"storing fragment {index} ({data.Length} bytes)",
+            async (server, token) =>
+            {
+                using var content = new ReadOnlyMemoryContent(data);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                using var response = await _http.PutAsync(new Uri(server, query), content, token);
+                ThrowIfFailed(response);
+                var stored = await response.Content.ReadFromJsonAsync(ClusterJsonContext.Default.StoredFragment, token)
+                    ?? throw new InvalidDataException("the image server answered an empty body");
+                if (stored.Crc != crc || stored.Size != data.Length)
+                {
+                    throw new InvalidDataException(
+                        $"the image server stored {stored.Size} bytes with CRC {stored.Crc}, not {data.Length} with CRC {crc}");
+                }
+
+                return stored;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Reads a whole fragment into <paramref name="destination"/> and checks its length and CRC-32C.</summary>
+    /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>
+    public Task ReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken) =>
+        WithRetriesAsync(
+            $"reading fragment {fid}",
+            async (server, token) =>
+            {
+                var uri = new Uri(server, string.Create(CultureInfo.InvariantCulture, $"v1/fragments/{Uri.EscapeDataString(fid)}?crc={crc}"));
+                using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, token);
+                ThrowIfFailed(response);
+                if (response.Content.Headers.ContentLength is { } length && length != destination.Length)
+                {
+                    throw new InvalidDataException($"the image server answered {length} bytes, not {destination.Length}");
+                }
+
+                await using var body = await response.Content.ReadAsStreamAsync(token);
+                await body.ReadExactlyAsync(destination, token);
+                if (await body.ReadAsync(new byte[1], token) != 0)
+                {
+                    throw new InvalidDataException($"the image server answered more than {destination.Length} bytes");
+                }
+
+                var actual = Crc32C.Compute(destination.Span);
+                if (actual != crc)
+                {
+                    throw new InvalidDataException($"fragment {fid} arrived with CRC {actual}, not {crc}");
+                }
+
+                return true;
+            },
+            cancellationToken);
+
+    public void Dispose() => _http.Dispose();
+
+    private static void ThrowIfFailed(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        var message = $"the image server answered {status} {response.ReasonPhrase}";
+        if (status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        {
+            throw new HttpRequestException(message, null, response.StatusCode);
+        }
+
+        throw new FragmentRejectedException(message);
+    }
+
+    private async Task<T> WithRetriesAsync<T>(string what, Func<Uri, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)_servers.Length);
+        Exception? last = null;
+        for (var i = 0; i < _attempts; i++)
+        {
+            if (i > 0)
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(_retryDelay * (1 << Math.Min(i - 1, 6)), cancellationToken);
+            }
+
+            var server = _servers[(start + i) % _servers.Length];
+            try
+            {
+                return await attempt(server, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException
+                || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                last = ex;
+            }
+        }
+
+        throw new StorageUnavailableException($"{what} failed after {_attempts} attempts: {last?.Message}", last!);
+    }
+}
