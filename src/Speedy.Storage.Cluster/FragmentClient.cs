@@ -19,6 +19,7 @@ internal sealed class FragmentClient : IDisposable
     private readonly TimeSpan _retryDelay;
     private int _next;
     private long _retries;
+    private long _reads;
 
     public FragmentClient(ClusterStorageOptions options)
     {
@@ -38,6 +39,9 @@ internal sealed class FragmentClient : IDisposable
 
     /// <summary>Retries seen so far (attempts after the first), for tests and metrics.</summary>
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Fragment reads started (each counted once, however many attempts it took).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
 
     /// <summary>Stores <paramref name="data"/> as fragment <paramref name="index"/> at <paramref name="offset"/>.</summary>
     /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>
@@ -68,8 +72,10 @@ internal sealed class FragmentClient : IDisposable
 
     /// <summary>Reads a whole fragment into <paramref name="destination"/> and checks its length and CRC-32C.</summary>
     /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>
-    public Task ReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken) =>
-        WithRetriesAsync(
+    public Task ReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return WithRetriesAsync(
             $"reading fragment {fid}",
             async (server, token) =>
             {
@@ -97,6 +103,7 @@ internal sealed class FragmentClient : IDisposable
                 return true;
             },
             cancellationToken);
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -1,0 +1,191 @@
+using Speedy.MetaServer;
+using Speedy.Testing;
+
+namespace Speedy.Storage.Cluster.Tests;
+
+/// <summary>What the <c>speedy</c> driver does beyond the storage contract: fragments, resuming, ranges, retries.</summary>
+public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestCluster>, IAsyncDisposable
+{
+    private const int FragmentBytes = 64 << 10;
+
+    private readonly string _prefix = "/fragments-" + Guid.NewGuid().ToString("N");
+    private readonly ClusterStorageDriver _driver = new(cluster.DriverOptions(FragmentBytes));
+    private readonly MetaClient _meta = new(new MetaClientOptions { Servers = [cluster.MetaUrl] });
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Writer_CutsTheStreamIntoFragments_RecordedInOrderWithTheirCrc()
+    {
+        var content = Bytes((10 * FragmentBytes) + 123, seed: 1);
+        await WriteAsync(P("blob"), content);
+
+        var entry = await _meta.GetAsync(P("blob"), Token);
+
+        Assert.NotNull(entry);
+        Assert.True(entry.IsComplete);
+        Assert.Equal(11, entry.Fragments.Count);
+        Assert.All(entry.Fragments.Take(10), fragment => Assert.Equal(FragmentBytes, fragment.Length));
+        Assert.Equal(123, entry.Fragments[10].Length);
+        for (var i = 0; i < entry.Fragments.Count; i++)
+        {
+            var fragment = entry.Fragments[i];
+            Assert.Equal(IO.Crc32C.Compute(content.AsSpan((int)fragment.Offset, fragment.Length)), fragment.Crc32C);
+        }
+
+        Assert.Equal(content, await _driver.GetContentAsync(P("blob"), Token));
+    }
+
+    [Fact]
+    public async Task Move_IsARename_TheFragmentsStayWhereTheyAre()
+    {
+        await WriteAsync(P("uploads/u/data"), Bytes(3 * FragmentBytes, seed: 2));
+        var before = await _meta.GetAsync(P("uploads/u/data"), Token);
+
+        await _driver.MoveAsync(P("uploads/u/data"), P("blobs/b/data"), Token);
+
+        var after = await _meta.GetAsync(P("blobs/b/data"), Token);
+        Assert.Equal(before!.Fragments, after!.Fragments);
+    }
+
+    [Fact]
+    public async Task Upload_ResumesInAnotherDriver_AfterTheFirstIsGone()
+    {
+        var first = Bytes((2 * FragmentBytes) + 500, seed: 3);
+        var second = Bytes(FragmentBytes + 7, seed: 4);
+        await using (var registryA = new ClusterStorageDriver(cluster.DriverOptions(FragmentBytes)))
+        await using (var writer = await registryA.WriterAsync(P("upload"), append: false, Token))
+        {
+            await writer.WriteAsync(first, Token);
+        }
+
+        await using (var writer = await _driver.WriterAsync(P("upload"), append: true, Token))
+        {
+            Assert.Equal(first.Length, writer.Size);
+            await writer.WriteAsync(second, Token);
+            await writer.CommitAsync(Token);
+        }
+
+        byte[] expected = [.. first, .. second];
+        Assert.Equal(expected, await _driver.GetContentAsync(P("upload"), Token));
+    }
+
+    [Fact]
+    public async Task Upload_WithAGapLeftByACrash_ResumesAfterTheContiguousFragments()
+    {
+        var content = Bytes(3 * FragmentBytes, seed: 5);
+        await WriteAsync(P("upload"), content);
+        var entry = await _meta.GetAsync(P("upload"), Token);
+        var fragments = entry!.Fragments;
+        await _meta.DeleteAsync(P("upload"), Token);
+        await _meta.AppendFragmentsAsync(P("upload"), [fragments[0], fragments[2]], Token);
+
+        await using (var writer = await _driver.WriterAsync(P("upload"), append: true, Token))
+        {
+            Assert.Equal(FragmentBytes, writer.Size);
+            await writer.WriteAsync(content.AsMemory(FragmentBytes), Token);
+            await writer.CommitAsync(Token);
+        }
+
+        Assert.Equal(content, await _driver.GetContentAsync(P("upload"), Token));
+    }
+
+    [Fact]
+    public async Task RangeRead_FetchesOnlyTheFragmentsItCovers()
+    {
+        var content = Bytes(20 * FragmentBytes, seed: 6);
+        await WriteAsync(P("blob"), content);
+        var start = (5L * FragmentBytes) + 10;
+        var reads = _driver.Fragments.Reads;
+
+        await using (var stream = await _driver.ReaderAsync(P("blob"), start, FragmentBytes, Token))
+        {
+            var range = new byte[FragmentBytes];
+            await stream.ReadExactlyAsync(range, Token);
+            Assert.Equal(content.AsSpan((int)start, FragmentBytes).ToArray(), range);
+            Assert.Equal(0, await stream.ReadAsync(new byte[1], Token));
+        }
+
+        Assert.Equal(2, _driver.Fragments.Reads - reads);
+    }
+
+    [Fact]
+    public async Task DeadImageServer_AmongTheLiveOne_CostsRetriesNotFailures()
+    {
+        var options = cluster.DriverOptions(FragmentBytes);
+        options.ImageServers.Insert(0, FreePort.DeadUrl().ToString());
+        await using var driver = new ClusterStorageDriver(options);
+        var content = Bytes(8 * FragmentBytes, seed: 7);
+
+        await using (var writer = await driver.WriterAsync(P("blob"), append: false, Token))
+        {
+            await writer.WriteAsync(content, Token);
+            await writer.CommitAsync(Token);
+        }
+
+        Assert.Equal(content, await driver.GetContentAsync(P("blob"), Token));
+        Assert.True(driver.FragmentRetries > 0, "half the first attempts went to the dead image server");
+    }
+
+    [Fact]
+    public async Task NoImageServer_FailsTheWriter_WithStorageUnavailable()
+    {
+        var options = cluster.DriverOptions(FragmentBytes);
+        options.ImageServers = [FreePort.DeadUrl().ToString()];
+        options.Attempts = 2;
+        await using var driver = new ClusterStorageDriver(options);
+        await using var writer = await driver.WriterAsync(P("blob"), append: false, Token);
+
+        await writer.WriteAsync(Bytes(FragmentBytes + 1, seed: 8), Token);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => writer.FlushAsync(Token).AsTask());
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => writer.WriteAsync(new byte[1], Token).AsTask());
+        await writer.CancelAsync(Token);
+    }
+
+    [Fact]
+    public async Task NoMetaServer_IsStorageUnavailable_NotAHang()
+    {
+        var options = cluster.DriverOptions(FragmentBytes);
+        options.MetaServers = [FreePort.DeadUrl().ToString()];
+        await using var driver = new ClusterStorageDriver(options);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => driver.StatAsync(P("blob"), Token).AsTask());
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => driver.PutContentAsync(P("blob"), new byte[] { 1 }, Token).AsTask());
+    }
+
+    [Fact]
+    public async Task PutContent_LargerThanTheInlineLimit_IsStoredAsFragments()
+    {
+        var content = Bytes(MetaLimits.MaxInlineLength + 1, seed: 9);
+
+        await _driver.PutContentAsync(P("big"), content, Token);
+
+        var entry = await _meta.GetAsync(P("big"), Token);
+        Assert.False(entry!.IsInline);
+        Assert.Equal(content, await _driver.GetContentAsync(P("big"), Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _meta.DeleteAsync(_prefix, CancellationToken.None);
+        await _meta.DisposeAsync();
+        await _driver.DisposeAsync();
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private string P(string relative) => _prefix + "/" + relative;
+
+    private async Task WriteAsync(string path, byte[] content)
+    {
+        await using var writer = await _driver.WriterAsync(path, append: false, Token);
+        await writer.WriteAsync(content, Token);
+        await writer.CommitAsync(Token);
+    }
+}
