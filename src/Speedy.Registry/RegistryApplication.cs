@@ -22,7 +22,7 @@ public static class RegistryApplication
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
-        services.AddSingleton(_ => CreateDriver(options));
+        services.AddSingleton(sp => CreateDriver(options, sp));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<UploadSessions>();
@@ -68,11 +68,11 @@ public static class RegistryApplication
         }
     }
 
-    private static IStorageDriver CreateDriver(RegistryOptions options) => options.Storage switch
+    private static IStorageDriver CreateDriver(RegistryOptions options, IServiceProvider services) => options.Storage switch
     {
         "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry"))),
         "memory" => new MemoryStorageDriver(),
-        "speedy" => new ClusterStorageDriver(options.Cluster),
+        "speedy" => new ClusterStorageDriver(options.Cluster, services.GetService<ILocalFragmentSource>()),
         _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem, memory or speedy"),
     };
 }

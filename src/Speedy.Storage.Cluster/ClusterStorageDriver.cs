@@ -28,33 +28,21 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
     private const string Root = "/";
     private const int ListPageSize = 1000;
 
-    private readonly IMetaStore _meta;
-    private readonly bool _ownsMeta;
+    private readonly MetaClient _meta;
     private readonly Dictionary<string, ClusterStorageWriter> _writers = new(StringComparer.Ordinal);
     private readonly Lock _writersLock = new();
 
     /// <summary>A driver over the meta and image servers <paramref name="options"/> names.</summary>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
-    public ClusterStorageDriver(ClusterStorageOptions options)
-        : this(options, CreateMetaClient(options), ownsMeta: true)
-    {
-    }
-
-    /// <summary>A driver over <paramref name="meta"/> (kept open when the driver is disposed).</summary>
-    public ClusterStorageDriver(ClusterStorageOptions options, IMetaStore meta)
-        : this(options, meta, ownsMeta: false)
-    {
-    }
-
-    private ClusterStorageDriver(ClusterStorageOptions options, IMetaStore meta, bool ownsMeta)
+    /// <param name="options">The meta and image servers, and how files are cut and fetched.</param>
+    /// <param name="local">A shorter way to fragments this process holds, asked before the image servers.</param>
+    public ClusterStorageDriver(ClusterStorageOptions options, ILocalFragmentSource? local = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(meta);
         options.Validate();
         Options = options;
-        _meta = meta;
-        _ownsMeta = ownsMeta;
-        Fragments = new FragmentClient(options);
+        _meta = new MetaClient(new MetaClientOptions { Servers = [.. options.MetaServers.Select(url => new Uri(url))] });
+        Fragments = new FragmentClient(options, local);
     }
 
     public string Name => "speedy";
@@ -272,10 +260,7 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Fragments.Dispose();
-        if (_ownsMeta)
-        {
-            await _meta.DisposeAsync();
-        }
+        await _meta.DisposeAsync();
     }
 
     /// <summary>Runs a meta-server call, turning "no meta server answered" into the storage seam's error.</summary>
@@ -313,13 +298,6 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
                 _writers.Remove(writer.Path);
             }
         }
-    }
-
-    private static MetaClient CreateMetaClient(ClusterStorageOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return new MetaClient(new MetaClientOptions { Servers = [.. options.MetaServers.Select(url => new Uri(url))] });
     }
 
     private ClusterStorageWriter? OpenWriter(string path)

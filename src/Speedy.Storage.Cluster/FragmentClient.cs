@@ -17,12 +17,16 @@ internal sealed class FragmentClient : IDisposable
     private readonly Uri[] _servers;
     private readonly int _attempts;
     private readonly TimeSpan _retryDelay;
+    private readonly ILocalFragmentSource? _local;
     private int _next;
     private long _retries;
     private long _reads;
 
-    public FragmentClient(ClusterStorageOptions options)
+    /// <param name="options">Where the image servers are, and how hard to try.</param>
+    /// <param name="local">Asked first for every read, when given.</param>
+    public FragmentClient(ClusterStorageOptions options, ILocalFragmentSource? local)
     {
+        _local = local;
         _servers = [.. options.ImageServers.Select(url => new Uri(url.EndsWith('/') ? url : url + "/"))];
         _attempts = options.Attempts;
         _retryDelay = options.RetryDelay;
@@ -70,12 +74,20 @@ internal sealed class FragmentClient : IDisposable
             cancellationToken);
     }
 
-    /// <summary>Reads a whole fragment into <paramref name="destination"/> and checks its length and CRC-32C.</summary>
+    /// <summary>
+    /// Reads a whole fragment into <paramref name="destination"/> and checks its length and CRC-32C: from the local
+    /// source if it has the fragment intact, otherwise from the image servers.
+    /// </summary>
     /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>
-    public Task ReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
+    public async Task ReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);
-        return WithRetriesAsync(
+        if (_local is not null && await TryReadLocalAsync(fid, crc, destination, cancellationToken))
+        {
+            return;
+        }
+
+        await WithRetriesAsync(
             $"reading fragment {fid}",
             async (server, token) =>
             {
@@ -106,6 +118,20 @@ internal sealed class FragmentClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async ValueTask<bool> TryReadLocalAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _local!.TryReadAsync(fid, crc, destination, cancellationToken) && Crc32C.Compute(destination.Span) == crc;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A local copy that cannot be read (corrupt, being compacted, a volume closed) is asked of the image
+            // servers, which fail over between the replicas and report the corruption.
+            return false;
+        }
+    }
 
     private static void ThrowIfFailed(HttpResponseMessage response)
     {

@@ -166,6 +166,23 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
         Assert.Equal(content, await _driver.GetContentAsync(P("big"), Token));
     }
 
+    [Theory]
+    [InlineData(LocalCopy.Corrupt)]
+    [InlineData(LocalCopy.Throws)]
+    [InlineData(LocalCopy.Missing)]
+    public async Task LocalSource_IsAskedFirst_AndABadOrMissingCopyFallsBackToTheImageServers(LocalCopy copy)
+    {
+        var content = Bytes(5 * FragmentBytes, seed: 10);
+        await WriteAsync(P("blob"), content);
+        var local = new FakeLocalSource(copy);
+        await using var driver = new ClusterStorageDriver(cluster.DriverOptions(FragmentBytes), local);
+
+        Assert.Equal(content, await driver.GetContentAsync(P("blob"), Token));
+
+        Assert.Equal(5, local.Asked);
+        Assert.Equal(0, driver.FragmentRetries);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _meta.DeleteAsync(_prefix, CancellationToken.None);
@@ -187,5 +204,31 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
         await using var writer = await _driver.WriterAsync(path, append: false, Token);
         await writer.WriteAsync(content, Token);
         await writer.CommitAsync(Token);
+    }
+
+    public enum LocalCopy
+    {
+        Corrupt,
+        Throws,
+        Missing,
+    }
+
+    private sealed class FakeLocalSource(LocalCopy copy) : ILocalFragmentSource
+    {
+        private int _asked;
+
+        public int Asked => _asked;
+
+        public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _asked);
+            destination.Span.Fill(0x5a);
+            return copy switch
+            {
+                LocalCopy.Corrupt => ValueTask.FromResult(true),
+                LocalCopy.Throws => ValueTask.FromException<bool>(new IOException("volume closed")),
+                _ => ValueTask.FromResult(false),
+            };
+        }
     }
 }
