@@ -21,12 +21,12 @@ internal static class SpeedyCommand
     private static readonly Option<int?> s_fragmentSize = new("--fragment-size") { Description = "bytes per fragment of the speedy driver (default 4 MiB)" };
     private static readonly Option<string> s_tlsCert = new("--tls-cert") { Description = "PEM certificate; with --tls-key serves HTTPS (HTTP/1.1 and HTTP/2)" };
     private static readonly Option<string> s_tlsKey = new("--tls-key") { Description = "PEM private key of --tls-cert" };
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key)" };
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
 
     public static RootCommand Create()
     {
         var root = new RootCommand("Speedy: a container image registry with its own distributed image store");
-        root.Subcommands.Add(Role("server", "all-in-one: the registry on the filesystem driver with data under --data"));
+        root.Subcommands.Add(ServerCommand.Create(s_listen, s_data, s_fragmentSize, s_tlsCert, s_tlsKey, s_config));
         root.Subcommands.Add(Role("registry", "the stateless OCI registry over a storage driver"));
         root.Subcommands.Add(ChunkServerCommand.Create());
         root.Subcommands.Add(MasterCommand.Create());
@@ -48,7 +48,8 @@ internal static class SpeedyCommand
         RegistryOptions options;
         try
         {
-            options = LoadOptions(parse);
+            options = new RegistryOptions();
+            LoadConfiguration(parse, new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)).Bind(options);
             Validate(options);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or FileNotFoundException or InvalidOperationException)
@@ -80,21 +81,13 @@ internal static class SpeedyCommand
         return 0;
     }
 
-    private static RegistryOptions LoadOptions(ParseResult parse)
+    /// <summary>
+    /// The configuration of a registry role (<c>server</c> or <c>registry</c>): the registry's flags and
+    /// <paramref name="flags"/> (a role's own, already in configuration keys) over <c>SPEEDY_</c> variables over the
+    /// <c>--config</c> file.
+    /// </summary>
+    internal static IConfiguration LoadConfiguration(ParseResult parse, Dictionary<string, string?> flags)
     {
-        var builder = new ConfigurationBuilder();
-        if (parse.GetValue(s_config) is { } file)
-        {
-            if (!file.Exists)
-            {
-                throw new FileNotFoundException($"configuration file {file.FullName} does not exist");
-            }
-
-            builder.AddJsonFile(file.FullName, optional: false);
-        }
-
-        builder.AddEnvironmentVariables("SPEEDY_");
-        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         AddFlag(parse, s_listen, "Listen", flags);
         AddFlag(parse, s_data, "Data", flags);
         AddFlag(parse, s_storage, "Storage", flags);
@@ -107,11 +100,7 @@ internal static class SpeedyCommand
 
         AddFlag(parse, s_tlsCert, "Tls:Certificate", flags);
         AddFlag(parse, s_tlsKey, "Tls:Key", flags);
-        builder.AddInMemoryCollection(flags);
-
-        var options = new RegistryOptions();
-        builder.Build().Bind(options);
-        return options;
+        return SpeedyConfiguration.Build(parse.GetValue(s_config), flags);
     }
 
     private static void AddFlag(ParseResult parse, Option<string> option, string key, Dictionary<string, string?> flags)
@@ -144,6 +133,13 @@ internal static class SpeedyCommand
             options.Cluster.Validate();
         }
 
+        ValidateServing(options);
+    }
+
+    /// <summary>What every registry role checks whatever its storage: the listen address, TLS and the limits.</summary>
+    internal static void ValidateServing(RegistryOptions options)
+    {
+        ListenAddress.Parse(options.Listen);
         if (string.IsNullOrEmpty(options.Tls.Certificate) != string.IsNullOrEmpty(options.Tls.Key))
         {
             throw new FormatException("TLS needs both --tls-cert and --tls-key");

@@ -41,7 +41,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// <summary>`speedy server --listen 127.0.0.1:PORT --data DIR` (all roles in one process) on a free port.</summary>
     public static Task<RegistryProcess> StartServerAsync(
         string dataDirectory, ITestOutputHelper output, CancellationToken cancellationToken) =>
-        StartOnFreePortAsync("server", ["--data", dataDirectory], tls: null, output, cancellationToken);
+        StartOnFreePortAsync("server", ["--data", dataDirectory, "--volume-size", "67108864"], tls: null, output, cancellationToken);
 
     public static async Task<RegistryProcess> StartAsync(
         SpeedyStartInfo startInfo, ITestOutputHelper output, CancellationToken cancellationToken)
