@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Speedy.Cluster;
 using Speedy.Hosting;
@@ -150,7 +151,7 @@ internal static class ServerCommand
     /// <summary>Runs the registry until Ctrl-C or SIGTERM; disposing it (before the store) stops it first.</summary>
     private static async Task<int> RunRegistryAsync(RegistryOptions registry, LocalCluster cluster, CancellationToken cancellationToken)
     {
-        await using var app = RegistryHost.Build(registry);
+        await using var app = RegistryHost.Build(registry, builder => builder.Services.AddSingleton(cluster.LocalFragments));
         try
         {
             await app.StartAsync(cancellationToken);

@@ -12,6 +12,7 @@ using Speedy.ChunkServer;
 using Speedy.ImageServer;
 using Speedy.Master;
 using Speedy.MetaServer;
+using Speedy.Storage.Cluster;
 
 namespace Speedy.Cluster;
 
@@ -70,6 +71,12 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>The image server's base URL: the <c>speedy</c> storage driver's <c>ImageServers</c>.</summary>
     public Uri ImageServerUrl { get; private set; } = null!;
+
+    /// <summary>
+    /// Reads fragments this process's chunk servers hold straight from their volumes: give it to the
+    /// <c>speedy</c> driver of a registry in the same process, which then asks the image server only for the rest.
+    /// </summary>
+    public ILocalFragmentSource LocalFragments { get; private set; } = null!;
 
     /// <summary>
     /// Groups that did not take writes when the start finished although every member reported (a disk short of
@@ -196,6 +203,7 @@ public sealed class LocalCluster : IAsyncDisposable
             }
         }
 
+        LocalFragments = new LocalFragmentSource([.. _chunkHosts.Select(host => LocalNeedleReader.Of(host.Services))]);
         var metaOptions = new MetaServerOptions { Listen = "127.0.0.1:0", Data = Path.Combine(Data, "meta") };
         _meta = await StartHostAsync(await MetaServerHost.BuildAsync(metaOptions, Configure(options, "meta"), cancellationToken), cancellationToken);
         MetaServerUrl = BoundUrl(_meta);

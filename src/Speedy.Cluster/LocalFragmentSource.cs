@@ -1,0 +1,32 @@
+using Speedy.ChunkServer;
+using Speedy.Storage.Cluster;
+using Speedy.Volume;
+
+namespace Speedy.Cluster;
+
+/// <summary>
+/// The all-in-one's short read path: a fragment held by one of this process's chunk servers is read from its volume
+/// directly, not through the image server and a chunk server's HTTP API. Anything else, and any local failure
+/// (a corrupt record, a volume being closed), goes the long way, where replicas are failed over and damage is
+/// reported and repaired.
+/// </summary>
+internal sealed class LocalFragmentSource(IReadOnlyList<LocalNeedleReader> readers) : ILocalFragmentSource
+{
+    public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (!FileId.TryParse(fid, out var fileId))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        foreach (var reader in readers)
+        {
+            if (reader.Group == fileId.Group.Value && reader.TryRead(fileId, destination.Span, out var read))
+            {
+                return ValueTask.FromResult(read == destination.Length);
+            }
+        }
+
+        return ValueTask.FromResult(false);
+    }
+}
