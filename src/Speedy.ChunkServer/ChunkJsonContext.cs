@@ -8,6 +8,8 @@ namespace Speedy.ChunkServer;
 [JsonSerializable(typeof(CompactionStatus))]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(Heartbeat))]
+[JsonSerializable(typeof(HeartbeatAnswer))]
+[JsonSerializable(typeof(VolumeManifest))]
 [JsonSerializable(typeof(ChunkError))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 public sealed partial class ChunkJsonContext : JsonSerializerContext;

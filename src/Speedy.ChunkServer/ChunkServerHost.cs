@@ -7,7 +7,10 @@ using Speedy.Hosting;
 
 namespace Speedy.ChunkServer;
 
-/// <summary>Builds the chunk server's web application: the volumes, the HTTP API, the heartbeat and the scrubber.</summary>
+/// <summary>
+/// Builds the chunk server's web application: the volumes, the HTTP API, the heartbeat, the scrubber, the repairer of
+/// corrupt needles and, for a replacement, the copy of its group's volumes.
+/// </summary>
 public static class ChunkServerHost
 {
     /// <param name="options">Validated options.</param>
@@ -21,6 +24,8 @@ public static class ChunkServerHost
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => VolumeSet.Open(options));
+        builder.Services.AddSingleton<GroupPeers>();
+        builder.Services.AddSingleton<NeedleRepairer>();
         builder.Services.AddHttpClient(nameof(MasterHeartbeat), client => client.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHttpClient(NeedleEndpoints.ReplicationClient, client => client.Timeout = TimeSpan.FromMinutes(2))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -30,6 +35,8 @@ public static class ChunkServerHost
             });
         builder.Services.AddHostedService<MasterHeartbeat>();
         builder.Services.AddHostedService<SealedVolumeScrubber>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NeedleRepairer>());
+        builder.Services.AddHostedService<ReplicaSync>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -41,6 +48,7 @@ public static class ChunkServerHost
         app.MapMethods("/needles/{fid}", [HttpMethods.Get, HttpMethods.Head], NeedleEndpoints.GetAsync);
         app.MapDelete("/needles/{fid}", NeedleEndpoints.DeleteAsync);
         app.MapGet("/volumes", VolumeEndpoints.List);
+        app.MapGet("/volumes/{id}/needles", VolumeEndpoints.ManifestAsync);
         app.MapPost("/volumes/{id}/compact", VolumeEndpoints.CompactAsync);
         app.MapPost("/volumes/{id}/seal", VolumeEndpoints.SealAsync);
         app.MapGet("/health", VolumeEndpoints.Health);

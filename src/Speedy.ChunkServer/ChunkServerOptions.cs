@@ -30,6 +30,13 @@ public sealed class ChunkServerOptions
     /// <summary>The URL other roles reach this server at; defaults to <c>http://{Listen}</c>.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// The URL of the member this server replaces (<c>--replace</c>; its own URL to replace a member in place). Started
+    /// with empty directories, the server first copies every volume of its group from a readable peer and verifies
+    /// it, taking no reads or writes meanwhile; then it tells the masters to forget the replaced member. Needs masters.
+    /// </summary>
+    public string? Replaces { get; set; }
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How often sealed volumes are scrubbed (every record's CRC checked); zero turns scrubbing off.</summary>
@@ -39,6 +46,12 @@ public sealed class ChunkServerOptions
     public long ScrubBytesPerSecond { get; set; } = 64L << 20;
 
     public string EffectivePublicUrl => PublicUrl ?? $"http://{Listen}";
+
+    /// <summary>
+    /// Test hook: awaited once a replacement's copy is verified, just before it starts taking reads and writes, so a
+    /// test can look at the server (and its master) while it is still syncing.
+    /// </summary>
+    internal Func<CancellationToken, Task>? BeforeSyncEnds { get; set; }
 
     /// <summary><c>ip:port</c> (<c>[::1]:7001</c> for IPv6), <c>localhost:port</c> for the IPv4 loopback, or <c>*:port</c>.</summary>
     /// <exception cref="ArgumentException">It is not.</exception>
@@ -80,6 +93,19 @@ public sealed class ChunkServerOptions
         if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps)))
         {
             throw new ArgumentException($"the public URL \"{PublicUrl}\" is not an http:// or https:// URL (--public-url)");
+        }
+
+        if (Replaces is not null)
+        {
+            if (!Uri.TryCreate(Replaces, UriKind.Absolute, out var replaced) || (replaced.Scheme != Uri.UriSchemeHttp && replaced.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"the replaced member \"{Replaces}\" is not an http:// or https:// URL (--replace)");
+            }
+
+            if (Masters.Count == 0)
+            {
+                throw new ArgumentException("--replace needs --master: the peers to copy the group's volumes from are found through the masters");
+            }
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero)

@@ -18,7 +18,7 @@ internal static partial class NeedleEndpoints
     /// <summary>The header that lists the hops after this one; present (even empty) on every hop of a chained write.</summary>
     public const string ReplicateToHeader = "X-Speedy-Replicate-To";
 
-    /// <summary>The name of the pooled HTTP client that forwards chained writes.</summary>
+    /// <summary>The name of the pooled HTTP client for requests to peers: chained writes, copies and repairs.</summary>
     public const string ReplicationClient = "replication";
 
     /// <summary>A chain longer than this is refused: a group has a handful of members, not dozens.</summary>

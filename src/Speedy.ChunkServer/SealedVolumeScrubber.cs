@@ -3,8 +3,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Speedy.ChunkServer;
 
-/// <summary>Walks every sealed volume each <see cref="ChunkServerOptions.ScrubInterval"/>, checking every record's CRC at a limited rate.</summary>
-internal sealed class SealedVolumeScrubber(ChunkServerOptions options, VolumeSet volumes, ILogger<SealedVolumeScrubber> logger) : BackgroundService
+/// <summary>
+/// Walks every sealed volume each <see cref="ChunkServerOptions.ScrubInterval"/>, checking every record's CRC at a
+/// limited rate, and hands what it finds to the <see cref="NeedleRepairer"/>.
+/// </summary>
+internal sealed class SealedVolumeScrubber(ChunkServerOptions options, VolumeSet volumes, NeedleRepairer repairer, ILogger<SealedVolumeScrubber> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +20,11 @@ internal sealed class SealedVolumeScrubber(ChunkServerOptions options, VolumeSet
         using var timer = new PeriodicTimer(options.ScrubInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (volumes.IsSyncing)
+            {
+                continue;
+            }
+
             foreach (var volume in volumes.Snapshot())
             {
                 if (!volume.IsSealed)
@@ -27,8 +36,12 @@ internal sealed class SealedVolumeScrubber(ChunkServerOptions options, VolumeSet
                 {
                     var report = await volume.ScrubAsync(options.ScrubBytesPerSecond, stoppingToken);
                     Log.Scrubbed(logger, volume.Id.Value, report.Findings.Count);
+                    foreach (var finding in report.Findings)
+                    {
+                        repairer.Report(volume, finding);
+                    }
                 }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
                 {
                     Log.ScrubFailed(logger, volume.Id.Value, ex);
                 }

@@ -3,25 +3,70 @@ using Speedy.Volume;
 
 namespace Speedy.ChunkServer;
 
-/// <summary><c>GET /volumes</c>, <c>POST /volumes/{id}/compact</c>, <c>POST /volumes/{id}/seal</c> and <c>GET /health</c>.</summary>
+/// <summary>
+/// <c>GET /volumes</c>, <c>GET /volumes/{id}/needles</c>, <c>POST /volumes/{id}/compact</c>,
+/// <c>POST /volumes/{id}/seal</c> and <c>GET /health</c>.
+/// </summary>
 internal static class VolumeEndpoints
 {
     public static IResult List(VolumeSet volumes) => Results.Json(Statuses(volumes), ChunkJsonContext.Default.ListVolumeStatus);
 
-    public static async Task<IResult> CompactAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The volume's live needles up to its durable end, read from the data file's headers with the volume's gate
+    /// held, so no compaction swaps the file meanwhile. Records before the durable end never change, so the answer is
+    /// exact for that end; appends after it are left out.
+    /// </summary>
+    public static async Task<IResult> ManifestAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
     {
+        volumes.ThrowIfSyncing();
         var volume = volumes.Find(new VolumeId(id));
         if (volume is null)
         {
             return ChunkResults.Error(StatusCodes.Status404NotFound, $"volume {id} not found");
         }
 
-        var result = await volume.CompactAsync(cancellationToken);
-        return Results.Json(new CompactionStatus(id, result.BytesBefore, result.BytesAfter, result.Needles), ChunkJsonContext.Default.CompactionStatus);
+        var gate = volumes.GateOf(volume.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var file = File.OpenHandle(volumes.DataPathOf(volume.Id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var revision = volume.Revision;
+            var end = volume.DurableOffset;
+            var needles = RecordLayout.ListNeedles(file, volume.Id, revision, end);
+            var manifest = new VolumeManifest(id, revision, end, volume.MaxSize, volume.IsSealed, needles);
+            return Results.Json(manifest, ChunkJsonContext.Default.VolumeManifest);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public static async Task<IResult> CompactAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
+    {
+        volumes.ThrowIfSyncing();
+        var volume = volumes.Find(new VolumeId(id));
+        if (volume is null)
+        {
+            return ChunkResults.Error(StatusCodes.Status404NotFound, $"volume {id} not found");
+        }
+
+        var gate = volumes.GateOf(volume.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var result = await volume.CompactAsync(cancellationToken);
+            return Results.Json(new CompactionStatus(id, result.BytesBefore, result.BytesAfter, result.Needles), ChunkJsonContext.Default.CompactionStatus);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public static async Task<IResult> SealAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
     {
+        volumes.ThrowIfSyncing();
         var volume = volumes.Find(new VolumeId(id));
         if (volume is null)
         {
@@ -32,7 +77,7 @@ internal static class VolumeEndpoints
         return Results.Json(Status(volumes, volume), ChunkJsonContext.Default.VolumeStatus);
     }
 
-    public static IResult Health(VolumeSet volumes, ChunkServerOptions options)
+    public static IResult Health(VolumeSet volumes, NeedleRepairer repairer, ChunkServerOptions options)
     {
         var all = volumes.Snapshot();
         var writable = 0;
@@ -41,7 +86,18 @@ internal static class VolumeEndpoints
             writable += volume.IsSealed ? 0 : 1;
         }
 
-        var health = new HealthStatus("ok", options.Group, options.EffectivePublicUrl, all.Count, writable, volumes.TotalFreeBytes(), volumes.NeedleIdHighWaterMark);
+        var health = new HealthStatus(
+            "ok",
+            options.Group,
+            options.EffectivePublicUrl,
+            all.Count,
+            writable,
+            volumes.TotalFreeBytes(),
+            volumes.NeedleIdHighWaterMark,
+            volumes.IsSyncing ? "syncing" : "ready",
+            repairer.CorruptNeedles,
+            repairer.RepairedNeedles,
+            repairer.FailedRepairs);
         return Results.Json(health, ChunkJsonContext.Default.HealthStatus);
     }
 

@@ -10,9 +10,10 @@ namespace Speedy.ChunkServer;
 /// <see cref="ChunkServerOptions.WritableVolumes"/> unsealed volumes for new needles (spreading concurrent
 /// appends over files), creates a volume when a peer's write names one this server lacks, and hands out file
 /// ids. A new volume is only created in a directory with room for it, so a full disk refuses writes with
-/// <see cref="VolumeFullException"/> while every volume keeps serving reads. Thread-safe.
+/// <see cref="VolumeFullException"/> while every volume keeps serving reads. A replacement member's set starts
+/// empty and syncing (<c>VolumeSet.Sync.cs</c>). Thread-safe.
 /// </summary>
-internal sealed class VolumeSet : IAsyncDisposable
+internal sealed partial class VolumeSet : IAsyncDisposable
 {
     /// <summary>Free space a directory needs, besides the needle that asks for it, before a new volume is created there.</summary>
     private const long MinFreeForNewVolume = 1L << 20;
@@ -63,7 +64,8 @@ internal sealed class VolumeSet : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        var set = new VolumeSet(options, new NeedleIdAllocator(options.Directories[0]));
+        var syncing = StartsSyncing(options);
+        var set = new VolumeSet(options, new NeedleIdAllocator(options.Directories[0])) { _syncing = syncing };
         try
         {
             foreach (var directory in options.Directories)
@@ -77,9 +79,12 @@ internal sealed class VolumeSet : IAsyncDisposable
             throw;
         }
 
-        lock (set._lock)
+        if (!syncing)
         {
-            set.RefreshWritableLocked(out _);
+            lock (set._lock)
+            {
+                set.RefreshWritableLocked(out _);
+            }
         }
 
         return set;
@@ -198,6 +203,11 @@ internal sealed class VolumeSet : IAsyncDisposable
         foreach (var volume in volumes)
         {
             await volume.DisposeAsync();
+        }
+
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
         }
     }
 
@@ -321,8 +331,11 @@ internal sealed class VolumeSet : IAsyncDisposable
         _writable = [.. writable];
     }
 
-    /// <summary>Creates a volume in the directory with the most free space, if it has room for <paramref name="length"/> more bytes.</summary>
-    private bool TryCreateVolumeLocked(VolumeId id, long length, [NotNullWhen(true)] out NeedleVolume? volume, [NotNullWhen(false)] out string? why)
+    /// <summary>
+    /// Creates a volume (of the configured size, or <paramref name="size"/>) in the directory with the most free space,
+    /// if it has room for <paramref name="length"/> more bytes.
+    /// </summary>
+    private bool TryCreateVolumeLocked(VolumeId id, long length, [NotNullWhen(true)] out NeedleVolume? volume, [NotNullWhen(false)] out string? why, long? size = null)
     {
         volume = null;
         var (directory, free) = PickDirectory();
@@ -335,7 +348,7 @@ internal sealed class VolumeSet : IAsyncDisposable
 
         try
         {
-            volume = NeedleVolume.Create(VolumeOptions(directory), _group, id);
+            volume = NeedleVolume.Create(VolumeOptions(directory, size), _group, id);
         }
         catch (IOException ex)
         {
@@ -375,9 +388,9 @@ internal sealed class VolumeSet : IAsyncDisposable
         return (best, bestFree);
     }
 
-    private VolumeOptions VolumeOptions(string directory) => new()
+    private VolumeOptions VolumeOptions(string directory, long? size = null) => new()
     {
         Directory = directory,
-        Size = _options.VolumeSize,
+        Size = size ?? _options.VolumeSize,
     };
 }

@@ -6,8 +6,9 @@ using Speedy.ChunkServer;
 namespace Speedy.Cli;
 
 /// <summary>
-/// <c>speedy chunkserver --dir D --group G --listen host:port [--master URL]…</c>: the volume engine behind its
-/// HTTP API. Settings as for every role: defaults, <c>--config</c>, <c>SPEEDY_</c> variables, flags.
+/// <c>speedy chunkserver --dir D --group G --listen host:port [--master URL]… [--replace URL]</c>: the volume engine
+/// behind its HTTP API; with <c>--replace</c>, a new member that first copies its group's volumes. Settings as for
+/// every role: defaults, <c>--config</c>, <c>SPEEDY_</c> variables, flags.
 /// </summary>
 internal static class ChunkServerCommand
 {
@@ -17,13 +18,18 @@ internal static class ChunkServerCommand
     private static readonly Option<string[]> s_masters = new("--master") { Description = "master base URL to heartbeat to (repeat for several); none runs standalone" };
     private static readonly Option<long?> s_volumeSize = new("--volume-size") { Description = "bytes per new volume, 1 MiB to 32 GiB (default 1 GiB)" };
     private static readonly Option<string> s_publicUrl = new("--public-url") { Description = "URL other roles reach this server at (default http://<listen>)" };
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Directories, Group, VolumeSize, Masters, PublicUrl)" };
+    private static readonly Option<string> s_replace = new("--replace")
+    {
+        Description = "URL of the member this new, empty server replaces (its own URL to replace in place): it copies and verifies the group's volumes before taking reads or writes, then the masters forget that member",
+    };
+
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Directories, Group, VolumeSize, Masters, PublicUrl, Replaces)" };
 
     public static Command Create()
     {
         var command = new Command("chunkserver", "a chunk server: needles in large preallocated volumes, served over HTTP")
         {
-            s_dirs, s_group, s_listen, s_masters, s_volumeSize, s_publicUrl, s_config,
+            s_dirs, s_group, s_listen, s_masters, s_volumeSize, s_publicUrl, s_replace, s_config,
         };
         command.SetAction(RunAsync);
         return command;
@@ -38,6 +44,7 @@ internal static class ChunkServerCommand
         Add(flags, "Listen", parse.GetValue(s_listen));
         Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
+        Add(flags, "Replaces", parse.GetValue(s_replace));
 
         var options = new ChunkServerOptions();
         try

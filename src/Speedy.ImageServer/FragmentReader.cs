@@ -8,8 +8,10 @@ namespace Speedy.ImageServer;
 
 /// <summary>
 /// Reads a fragment from one replica of its group, healthy members first in random order, then the rest as a last
-/// resort. A replica that fails, times out, answers corruption (the chunk server checks the record's CRC-32C) or
-/// bytes whose CRC-32C is not the caller's is skipped for the next.
+/// resort. A member that is syncing (a replacement still copying the group's volumes) is never asked: until its copy
+/// is verified it may lack the fragment. A replica that fails, times out, answers corruption (the chunk server checks
+/// the record's CRC-32C, and repairs it from another member) or bytes whose CRC-32C is not the caller's is skipped for
+/// the next.
 /// </summary>
 internal sealed class FragmentReader(
     ITopologySource topology,
@@ -45,14 +47,20 @@ internal sealed class FragmentReader(
             : new FragmentException(StatusCodes.Status502BadGateway, $"no replica of group {fileId.Group} served fragment {fileId}");
     }
 
-    /// <summary>Healthy members in random order, then the others in random order.</summary>
+    /// <summary>Healthy members in random order, then the others in random order; syncing members left out.</summary>
     private static TopologyMember[] Order(IReadOnlyList<TopologyMember> members)
     {
-        var ordered = new TopologyMember[members.Count];
+        var readable = 0;
+        for (var i = 0; i < members.Count; i++)
+        {
+            readable += members[i].Syncing ? 0 : 1;
+        }
+
+        var ordered = new TopologyMember[readable];
         var healthy = 0;
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i].Healthy)
+            if (members[i].Healthy && !members[i].Syncing)
             {
                 ordered[healthy++] = members[i];
             }
@@ -61,7 +69,7 @@ internal sealed class FragmentReader(
         var next = healthy;
         for (var i = 0; i < members.Count; i++)
         {
-            if (!members[i].Healthy)
+            if (!members[i].Healthy && !members[i].Syncing)
             {
                 ordered[next++] = members[i];
             }

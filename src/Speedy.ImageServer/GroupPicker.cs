@@ -1,8 +1,8 @@
 namespace Speedy.ImageServer;
 
 /// <summary>
-/// Chooses the group for a new fragment: among the writable groups whose members are all healthy and not
-/// overloaded and which have room, one at random weighted by free space, so the store fills evenly.
+/// Chooses the group for a new fragment: among the writable groups whose members are all healthy, not syncing and
+/// not overloaded and which have room, one at random weighted by free space, so the store fills evenly.
 /// </summary>
 internal static class GroupPicker
 {
@@ -59,7 +59,7 @@ internal static class GroupPicker
 
         foreach (var member in group.Members)
         {
-            if (!member.Healthy || member.Load >= maxMemberLoad)
+            if (!member.Healthy || member.Syncing || member.Load >= maxMemberLoad)
             {
                 return false;
             }

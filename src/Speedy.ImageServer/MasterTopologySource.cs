@@ -63,7 +63,7 @@ public sealed class MasterTopologySource(MasterClient client) : ITopologySource
             var members = new List<TopologyMember>(group.Members.Count);
             foreach (var member in group.Members)
             {
-                members.Add(new TopologyMember(member.Url, member.Healthy, member.FreeBytes, member.Load));
+                members.Add(new TopologyMember(member.Url, member.Healthy, member.FreeBytes, member.Load) { Syncing = member.Syncing });
             }
 
             var volumes = new List<VolumeId>(group.Volumes.Count);

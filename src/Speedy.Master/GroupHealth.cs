@@ -4,9 +4,10 @@ using Speedy.ChunkServer;
 namespace Speedy.Master;
 
 /// <summary>
-/// Whether a group takes new fragments: it has a member, every member reported within the heartbeat timeout, every
-/// member has more than <see cref="MasterOptions.MinFreeBytes"/> free, and some volume is open for writes on every
-/// member — or every member has room for a new one. Anything else makes it read-only, with the first reason found.
+/// Whether a group takes new fragments: it has a member, every member reported within the heartbeat timeout and is
+/// not syncing (a replacement still copying the group's volumes), every member has more than
+/// <see cref="MasterOptions.MinFreeBytes"/> free, and some volume is open for writes on every member — or every member
+/// has room for a new one. Anything else makes it read-only, with the first reason found.
 /// </summary>
 internal static class GroupHealth
 {
@@ -29,7 +30,10 @@ internal static class GroupHealth
                 heartbeat.FreeBytes,
                 heartbeat.Load,
                 heartbeat.NeedleIdHighWaterMark,
-                heartbeat.Volumes));
+                heartbeat.Volumes)
+            {
+                Syncing = heartbeat.Syncing,
+            });
             foreach (var volume in heartbeat.Volumes)
             {
                 highest = Math.Max(highest, volume.Id);
@@ -38,6 +42,12 @@ internal static class GroupHealth
             if (!healthy)
             {
                 reason ??= string.Create(CultureInfo.InvariantCulture, $"member {heartbeat.Url} has not reported for {silence.TotalSeconds:0.#} s (timeout {options.HeartbeatTimeout.TotalSeconds:0.#} s)");
+                continue;
+            }
+
+            if (heartbeat.Syncing)
+            {
+                reason ??= $"member {heartbeat.Url} is syncing: it is copying the group's volumes and takes no reads or writes until they are verified";
                 continue;
             }
 

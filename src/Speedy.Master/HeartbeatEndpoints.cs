@@ -5,7 +5,10 @@ using Speedy.ChunkServer;
 
 namespace Speedy.Master;
 
-/// <summary><c>POST /v1/heartbeat</c>: a chunk server's state, every few seconds.</summary>
+/// <summary>
+/// <c>POST /v1/heartbeat</c>: a chunk server's state, every few seconds; the answer lists the members of its group
+/// (<see cref="HeartbeatAnswer"/>), which is how chunk servers find their peers.
+/// </summary>
 internal static class HeartbeatEndpoints
 {
     public static async Task<IResult> PostAsync(HttpRequest request, Membership membership, NeedleIdLeaser leaser, CancellationToken cancellationToken)
@@ -30,20 +33,29 @@ internal static class HeartbeatEndpoints
             return Error(StatusCodes.Status400BadRequest, "the group id must be positive");
         }
 
-        if (!Uri.TryCreate(heartbeat.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!IsHttpUrl(heartbeat.Url))
         {
             return Error(StatusCodes.Status400BadRequest, $"the member url \"{heartbeat.Url}\" is not an http:// or https:// URL");
         }
 
-        heartbeat = heartbeat with { Url = heartbeat.Url.TrimEnd('/') };
-        if (!membership.Record(heartbeat, out var existingGroup))
+        if (heartbeat.Replaces is not null && !IsHttpUrl(heartbeat.Replaces))
         {
-            return Error(StatusCodes.Status409Conflict, $"member {heartbeat.Url} belongs to group {existingGroup}, not {heartbeat.Group}; a member cannot change group while the master remembers it");
+            return Error(StatusCodes.Status400BadRequest, $"the replaced member \"{heartbeat.Replaces}\" is not an http:// or https:// URL");
+        }
+
+        heartbeat = heartbeat with { Url = heartbeat.Url.TrimEnd('/'), Replaces = heartbeat.Replaces?.TrimEnd('/') };
+        var answer = membership.Record(heartbeat, out var refusal);
+        if (answer is null)
+        {
+            return Error(StatusCodes.Status409Conflict, refusal ?? "refused");
         }
 
         leaser.Observe(heartbeat.NeedleIdHighWaterMark);
-        return TypedResults.NoContent();
+        return TypedResults.Json(answer, ChunkJsonContext.Default.HeartbeatAnswer);
     }
+
+    private static bool IsHttpUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     private static JsonHttpResult<MasterError> Error(int status, string message) =>
         TypedResults.Json(new MasterError(message), MasterJsonContext.Default.MasterError, statusCode: status);

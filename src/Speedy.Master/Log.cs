@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "master {Master} did not answer: {Message}")]
     public static partial void MasterUnreachable(ILogger logger, Uri master, string message);
+
+    [LoggerMessage(7, LogLevel.Information, "member {Url} of group {Group} replaced by {Replacement}, which finished syncing; forgotten")]
+    public static partial void MemberReplaced(ILogger logger, string url, uint group, string replacement);
+
+    [LoggerMessage(8, LogLevel.Warning, "member {Url} of group {Group} reported, but {Replacement} replaced it; refused")]
+    public static partial void ReplacedMemberRefused(ILogger logger, string url, uint group, string replacement);
+
+    [LoggerMessage(9, LogLevel.Information, "member {Url} of group {Group} removed by an operator")]
+    public static partial void MemberRemoved(ILogger logger, string url, uint group);
 }

@@ -28,6 +28,7 @@ public static class MasterHost
         app.MapPost("/v1/heartbeat", HeartbeatEndpoints.PostAsync);
         app.MapGet("/v1/topology", TopologyEndpoints.Get);
         app.MapPost("/v1/leases/needle-ids", LeaseEndpoints.Post);
+        app.MapDelete("/v1/groups/{group}/members", MemberEndpoints.Delete);
         app.MapGet("/health", TopologyEndpoints.Health);
         return app;
     }

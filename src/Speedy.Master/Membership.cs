@@ -8,7 +8,9 @@ namespace Speedy.Master;
 /// <summary>
 /// The master's soft state: every member's last heartbeat, keyed by its URL. Nothing is persisted — after a restart
 /// the state is rebuilt from the heartbeats that arrive, and until one heartbeat timeout has passed every group is
-/// read-only, since a member that has not reported yet would otherwise be missing from its group unnoticed.
+/// read-only, since a member that has not reported yet would otherwise be missing from its group unnoticed. A member
+/// leaves its group when a replacement that finished syncing names it (and is refused while that replacement reports
+/// so), when an operator removes it after it stopped reporting, or with its whole group after <see cref="MasterOptions.ForgetAfter"/>.
 /// </summary>
 internal sealed class Membership
 {
@@ -30,8 +32,12 @@ internal sealed class Membership
 
     public MasterIdentity Identity { get; }
 
-    /// <summary>Stores a heartbeat; false (and the group the member belongs to) when it reports another group.</summary>
-    public bool Record(Heartbeat heartbeat, out uint existingGroup)
+    /// <summary>
+    /// Stores a heartbeat and answers with the members of the sender's group; null, with the reason, when it is
+    /// refused: the member belongs to another group, or a member of its group that finished syncing replaces it. A
+    /// member that is no longer syncing and names the member it replaces makes the master forget that member.
+    /// </summary>
+    public HeartbeatAnswer? Record(Heartbeat heartbeat, out string? refusal)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
@@ -39,11 +45,12 @@ internal sealed class Membership
             Forget(now);
             if (_members.TryGetValue(heartbeat.Url, out var existing))
             {
-                existingGroup = existing.Heartbeat.Group;
+                var existingGroup = existing.Heartbeat.Group;
                 if (existingGroup != heartbeat.Group)
                 {
                     Log.GroupConflict(_logger, heartbeat.Url, existingGroup, heartbeat.Group);
-                    return false;
+                    refusal = $"member {heartbeat.Url} belongs to group {existingGroup}, not {heartbeat.Group}; a member cannot change group while the master remembers it";
+                    return null;
                 }
 
                 var silence = now - existing.LastSeen;
@@ -54,12 +61,52 @@ internal sealed class Membership
             }
             else
             {
+                if (ReplacementOf(heartbeat.Url, heartbeat.Group) is { } replacement)
+                {
+                    Log.ReplacedMemberRefused(_logger, heartbeat.Url, heartbeat.Group, replacement);
+                    refusal = $"member {heartbeat.Url} of group {heartbeat.Group} was replaced by {replacement}";
+                    return null;
+                }
+
                 Log.MemberJoined(_logger, heartbeat.Url, heartbeat.Group);
             }
 
-            existingGroup = heartbeat.Group;
             _members[heartbeat.Url] = new MemberRecord(heartbeat, now);
-            return true;
+            if (!heartbeat.Syncing && heartbeat.Replaces is { } replaced && replaced != heartbeat.Url
+                && _members.TryGetValue(replaced, out var old) && old.Heartbeat.Group == heartbeat.Group)
+            {
+                _members.Remove(replaced);
+                Log.MemberReplaced(_logger, replaced, heartbeat.Group, heartbeat.Url);
+            }
+
+            refusal = null;
+            return new HeartbeatAnswer(MembersLocked(heartbeat.Group, now));
+        }
+    }
+
+    /// <summary>
+    /// Forgets a member that stopped reporting (an operator's decision that it is gone for good), so its group no longer
+    /// waits for it. A member that still reports is kept: its next heartbeat would bring it back.
+    /// </summary>
+    public MemberRemoval Remove(uint group, string url)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            Forget(now);
+            if (!_members.TryGetValue(url, out var record) || record.Heartbeat.Group != group)
+            {
+                return MemberRemoval.Unknown;
+            }
+
+            if (now - record.LastSeen <= _options.HeartbeatTimeout)
+            {
+                return MemberRemoval.StillReporting;
+            }
+
+            _members.Remove(url);
+            Log.MemberRemoved(_logger, url, group);
+            return MemberRemoval.Removed;
         }
     }
 
@@ -122,6 +169,37 @@ internal sealed class Membership
         }
     }
 
+    /// <summary>The members of a group, ordered by URL, with their health now.</summary>
+    private List<GroupMemberStatus> MembersLocked(uint group, DateTimeOffset now)
+    {
+        var members = new List<GroupMemberStatus>();
+        foreach (var record in _members.Values)
+        {
+            if (record.Heartbeat.Group == group)
+            {
+                members.Add(new GroupMemberStatus(record.Heartbeat.Url, now - record.LastSeen <= _options.HeartbeatTimeout, record.Heartbeat.Syncing));
+            }
+        }
+
+        members.Sort(static (a, b) => string.CompareOrdinal(a.Url, b.Url));
+        return members;
+    }
+
+    /// <summary>The member of <paramref name="group"/>, done syncing, that replaces <paramref name="url"/>; null if none.</summary>
+    private string? ReplacementOf(string url, uint group)
+    {
+        foreach (var record in _members.Values)
+        {
+            var heartbeat = record.Heartbeat;
+            if (heartbeat.Group == group && !heartbeat.Syncing && heartbeat.Replaces == url && heartbeat.Url != url)
+            {
+                return heartbeat.Url;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Drops every group none of whose members reported within <see cref="MasterOptions.ForgetAfter"/>.</summary>
     private void Forget(DateTimeOffset now)
     {
@@ -160,7 +238,7 @@ internal sealed class Membership
             text.Append(CultureInfo.InvariantCulture, $"{group.Id}:{group.Writable}:{string.Join(',', group.Volumes)}[");
             foreach (var member in group.Members)
             {
-                text.Append(CultureInfo.InvariantCulture, $"{member.Url}={member.Healthy};");
+                text.Append(CultureInfo.InvariantCulture, $"{member.Url}={member.Healthy}:{member.Syncing};");
             }
 
             text.Append(']');

@@ -67,6 +67,7 @@ public sealed class ChunkServerCommandTests : IDisposable
     [InlineData("--listen", "localhost", "listen")]
     [InlineData("--listen", "chunk-1.internal:7001", "listen")]
     [InlineData("--public-url", "chunk-1:7001", "public URL")]
+    [InlineData("--replace", "http://chunk-3:7001", "--replace needs --master")]
     public async Task Chunkserver_WithAnInvalidSetting_ExitsWith2AndSaysWhich(string flag, string value, string named)
     {
         var (exitCode, output) = await ChunkServerProcess.RunToExitAsync(["--dir", _directory.Path, flag, value], Token);
@@ -90,6 +91,19 @@ public sealed class ChunkServerCommandTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains("belongs to group 1, not 2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chunkserver_WithAnUnfinishedCopy_AndNoMaster_ExitsWith2_InsteadOfServingAPartialGroup()
+    {
+        Directory.CreateDirectory(_directory.Path);
+        await File.WriteAllBytesAsync(_directory.Combine("syncing"), [], Token);
+
+        var (exitCode, output) = await ChunkServerProcess.RunToExitAsync(["--dir", _directory.Path, "--listen", $"127.0.0.1:{FreePort.Next()}"], Token);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("has not finished copying its group's volumes", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 

@@ -45,6 +45,24 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
+    public async Task RottenNeedle_OnAServerWithoutPeers_IsReportedInHealth_AsAFailedRepair_AndTriedAgainWhenFoundAgain()
+    {
+        await using var server = await StartAsync(TimeSpan.Zero);
+        var rotten = await ChunkApi.PostFileIdAsync(server.Client, Payload.Create(1, 10_000), Token);
+        FlipByte(rotten.Volume, FirstNeedleData + 5000);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, await ChunkApi.StatusOfGetAsync(server.Client, rotten.ToString(), Token));
+        var first = await WaitForFailedRepairsAsync(server, 1);
+        Assert.Equal(HttpStatusCode.InternalServerError, await ChunkApi.StatusOfGetAsync(server.Client, rotten.ToString(), Token));
+        var second = await WaitForFailedRepairsAsync(server, 2);
+
+        Assert.Equal((1, 0, 1), (first.CorruptNeedles, first.RepairedNeedles, first.FailedRepairs));
+        Assert.Equal((2, 0, 2), (second.CorruptNeedles, second.RepairedNeedles, second.FailedRepairs));
+        Assert.Contains(server.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith($"needle {rotten} is corrupt", StringComparison.Ordinal));
+        Assert.Contains(server.Logs.Entries, e => e.Level == LogLevel.Error && e.Message == $"needle {rotten} could not be repaired: no other member of the group takes reads");
+    }
+
+    [Fact]
     public async Task Scrubber_FindsTheRottenNeedle_InASealedVolume()
     {
         await using var server = await StartAsync(TimeSpan.FromMilliseconds(200));
@@ -63,6 +81,19 @@ public sealed class CorruptionTests : IDisposable
 
         Assert.Contains(server.Logs.Entries, e => e.Message == expected);
         Assert.DoesNotContain(server.Logs.Entries, e => e.Message.StartsWith("scrubbed volume", StringComparison.Ordinal) && e.Message != expected);
+    }
+
+    private static async Task<HealthStatus> WaitForFailedRepairsAsync(TestChunkServer server, long count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var health = await ChunkApi.HealthAsync(server.Client, Token);
+        while (health.FailedRepairs < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Token);
+            health = await ChunkApi.HealthAsync(server.Client, Token);
+        }
+
+        return health;
     }
 
     private Task<TestChunkServer> StartAsync(TimeSpan scrubInterval)

@@ -51,6 +51,7 @@ public sealed class OptionsTests
     [InlineData(nameof(ChunkServerOptions.HeartbeatInterval), "HeartbeatInterval")]
     [InlineData(nameof(ChunkServerOptions.PublicUrl), "--public-url")]
     [InlineData(nameof(ChunkServerOptions.Listen), "--listen")]
+    [InlineData(nameof(ChunkServerOptions.Replaces), "--replace")]
     public void Validate_RefusesASettingOutOfRange_NamingIt(string setting, string named)
     {
         var options = new ChunkServerOptions { Directories = ["/tmp/x"] };
@@ -74,6 +75,10 @@ public sealed class OptionsTests
             case nameof(ChunkServerOptions.PublicUrl):
                 options.PublicUrl = "chunk-1:7001";
                 break;
+            case nameof(ChunkServerOptions.Replaces):
+                options.Masters = ["http://master:9333"];
+                options.Replaces = "chunk-3:7001";
+                break;
             default:
                 options.Listen = "nowhere";
                 break;
@@ -81,5 +86,15 @@ public sealed class OptionsTests
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefusesAReplacementWithoutMasters_ForItFindsItsPeersThroughThem()
+    {
+        var options = new ChunkServerOptions { Directories = ["/tmp/x"], Replaces = "http://chunk-3:7001" };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("--replace needs --master", error.Message, StringComparison.Ordinal);
     }
 }

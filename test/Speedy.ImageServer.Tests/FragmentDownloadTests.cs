@@ -86,6 +86,54 @@ public sealed class FragmentDownloadTests
     }
 
     [Fact]
+    public async Task Download_NeverReadsFromASyncingMember_EvenWhenItIsTheOnlyOneListedHealthy()
+    {
+        await using var cluster = await ImageCluster.StartAsync(Token);
+        var fragments = new List<(FragmentStored Stored, byte[] Data)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var data = Payload.Create((ulong)(200 + i), 5_000);
+            fragments.Add((await cluster.UploadAsync(data, Token), data));
+        }
+
+        // Member 0 is the only one listed healthy, so it would be asked first; it is stopped, so asking it would fail.
+        for (var g = 0; g < ImageCluster.Groups; g++)
+        {
+            await cluster.KillAsync(g, 0);
+            cluster.SetSyncing(g, 0, syncing: true);
+            cluster.SetHealthy(g, 1, healthy: false);
+            cluster.SetHealthy(g, 2, healthy: false);
+        }
+
+        foreach (var (stored, data) in fragments)
+        {
+            Assert.Equal(data, await cluster.DownloadAsync(stored.Fid, Token));
+        }
+
+        Assert.Equal(fragments.Count, cluster.Metrics.UpstreamReads);
+        Assert.Equal(0, cluster.Metrics.FailedReads);
+    }
+
+    [Fact]
+    public async Task Download_WhenOnlyASyncingMemberIsLeft_Answers502_RatherThanReadingFromIt()
+    {
+        await using var cluster = await ImageCluster.StartAsync(Token);
+        var data = Payload.Create(6, 30_000);
+        var stored = await cluster.UploadAsync(data, Token);
+        var group = (int)stored.Group - 1;
+        Assert.Equal(data, await cluster.ReadFromMemberAsync(group, 0, stored.Fid, Token));
+        await cluster.KillAsync(group, 1);
+        await cluster.KillAsync(group, 2);
+        cluster.SetSyncing(group, 0, syncing: true);
+
+        using var response = await cluster.Client.GetAsync($"/v1/fragments/{stored.Fid}", Token);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(2, cluster.Metrics.UpstreamReads);
+        Assert.Equal(2, cluster.Metrics.FailedReads);
+    }
+
+    [Fact]
     public async Task Download_WithTheCallersCrc_ServesTheBytes_AndWithAnotherCrc_Answers502()
     {
         await using var cluster = await ImageCluster.StartAsync(Token);

@@ -21,9 +21,10 @@ public sealed class GroupPickerTests
     }
 
     [Fact]
-    public void Pick_SkipsGroupsThatAreNotWritable_Unhealthy_Overloaded_TooFull_OrExcluded()
+    public void Pick_SkipsGroupsThatAreNotWritable_Unhealthy_Syncing_Overloaded_TooFull_OrExcluded()
     {
         var fit = Group(6, free: 1L << 30);
+        var syncing = Group(7, free: 1L << 40);
         var topology = new StoreTopology(
         [
             Group(1, free: 1L << 40) with { Writable = false },
@@ -32,6 +33,7 @@ public sealed class GroupPickerTests
             Group(4, free: 999),
             Group(5, free: 1L << 40),
             fit,
+            syncing with { Members = [syncing.Members[0], syncing.Members[1] with { Syncing = true }] },
         ]);
         var excluded = topology.Groups[4];
 

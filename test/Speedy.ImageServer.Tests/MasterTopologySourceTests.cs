@@ -22,13 +22,14 @@ public class MasterTopologySourceTests
                 [
                     new MemberTopology("http://a:1", true, 0.5, 1000, 2, 40, []),
                     new MemberTopology("http://b:1", false, 30, 500, 0, 41, []),
+                    new MemberTopology("http://c:1", true, 0.1, 800, 0, 1, []) { Syncing = true },
                 ],
                 [4, 6],
                 9),
         ]);
 
     [Fact]
-    public void Convert_CarriesGroupsMembersVolumesAndHealth()
+    public void Convert_CarriesGroupsMembersVolumesHealthAndSyncing()
     {
         var store = MasterTopologySource.Convert(MasterTopology(warmingUp: false, writable: true));
 
@@ -38,7 +39,7 @@ public class MasterTopologySourceTests
         Assert.Equal([new VolumeId(4), new VolumeId(6)], group.WritableVolumes);
         Assert.Equal(new VolumeId(9), group.HighestVolume);
         Assert.Equal(
-            [new TopologyMember("http://a:1", true, 1000, 2), new TopologyMember("http://b:1", false, 500, 0)],
+            [new TopologyMember("http://a:1", true, 1000, 2), new TopologyMember("http://b:1", false, 500, 0), new TopologyMember("http://c:1", true, 800, 0) { Syncing = true }],
             group.Members);
         Assert.Equal(500, group.FreeBytes);
     }

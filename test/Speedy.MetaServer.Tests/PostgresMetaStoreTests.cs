@@ -4,9 +4,9 @@ namespace Speedy.MetaServer.Tests;
 
 /// <summary>
 /// The conformance suite on <see cref="PostgresMetaStore"/>, each test in a fresh database of a private server
-/// (<see cref="PostgresServer"/>), plus what is particular to PostgreSQL.
+/// (<see cref="PostgresFixture"/>), plus what is particular to PostgreSQL.
 /// </summary>
-public sealed class PostgresMetaStoreTests(PostgresServer server) : MetaStoreConformanceTests, IClassFixture<PostgresServer>
+public sealed class PostgresMetaStoreTests(PostgresFixture server) : MetaStoreConformanceTests, IClassFixture<PostgresFixture>
 {
     private string? _connectionString;
 

@@ -7,7 +7,7 @@ namespace Speedy.MetaServer.Tests;
 /// The highly available deployment: two real <c>speedy metaserver</c> processes on one PostgreSQL database (given
 /// through <c>SPEEDY_CONNECTIONSTRING</c>), and a client that knows both.
 /// </summary>
-public sealed class SharedPostgresMetaServersTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+public sealed class SharedPostgresMetaServersTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

@@ -27,6 +27,7 @@ public sealed class ImageCluster : IAsyncDisposable
     private readonly TestChunkServer?[,] _servers = new TestChunkServer?[Groups, Members];
     private readonly string[,] _urls = new string[Groups, Members];
     private readonly bool[,] _healthy = new bool[Groups, Members];
+    private readonly bool[,] _syncing = new bool[Groups, Members];
     private readonly long[] _free = new long[Groups];
     private WebApplication? _image;
 
@@ -99,6 +100,13 @@ public sealed class ImageCluster : IAsyncDisposable
         Publish();
     }
 
+    /// <summary>Lists a member as the master lists a replacement still copying its group's volumes.</summary>
+    public void SetSyncing(int group, int member, bool syncing)
+    {
+        _syncing[group, member] = syncing;
+        Publish();
+    }
+
     public void SetFreeBytes(int group, long free)
     {
         _free[group] = free;
@@ -167,7 +175,7 @@ public sealed class ImageCluster : IAsyncDisposable
             var members = new List<TopologyMember>();
             for (var m = 0; m < Members; m++)
             {
-                members.Add(new TopologyMember(_urls[g, m], _healthy[g, m], _free[g], Load: 0));
+                members.Add(new TopologyMember(_urls[g, m], _healthy[g, m], _free[g], Load: 0) { Syncing = _syncing[g, m] });
             }
 
             groups.Add(new TopologyGroup(new GroupId((uint)(g + 1)), members, Writable: true, WritableVolumes: [], HighestVolume: new VolumeId(0)));

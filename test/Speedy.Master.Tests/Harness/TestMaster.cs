@@ -81,11 +81,19 @@ public sealed class TestMaster : IAsyncDisposable
     public async Task<HttpResponseMessage> HeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken) =>
         await Client.PostAsJsonAsync("/v1/heartbeat", heartbeat, ChunkJsonContext.Default.Heartbeat, cancellationToken);
 
-    public async Task SendAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
+    /// <summary>Sends a heartbeat the master must take, and returns its answer: the members of the sender's group.</summary>
+    public async Task<HeartbeatAnswer> SendAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         using var response = await HeartbeatAsync(heartbeat, cancellationToken);
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync(ChunkJsonContext.Default.HeartbeatAnswer, cancellationToken);
+        Assert.NotNull(answer);
+        return answer;
     }
+
+    /// <summary><c>DELETE /v1/groups/{group}/members?url=</c>.</summary>
+    public async Task<HttpResponseMessage> RemoveMemberAsync(uint group, string url, CancellationToken cancellationToken) =>
+        await Client.DeleteAsync($"/v1/groups/{group}/members?url={Uri.EscapeDataString(url)}", cancellationToken);
 
     public async Task<Topology> TopologyAsync(CancellationToken cancellationToken)
     {

@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using Npgsql;
-using Speedy.Testing;
 
-namespace Speedy.MetaServer.Tests;
+namespace Speedy.Testing;
 
 /// <summary>
-/// A private PostgreSQL server for one test class: a fresh cluster (initdb) in a temporary directory, started with
-/// pg_ctl on a free loopback port with trust authentication and no Unix socket, and stopped and deleted on dispose.
+/// A private PostgreSQL server for the tests: a fresh cluster (initdb) in a temporary directory, started with pg_ctl
+/// (<see cref="InitializeAsync"/>) on a free loopback port with trust authentication and no Unix socket, and stopped and
+/// deleted on dispose.
 /// initdb refuses to run as root, so as root the server's programs run as the <c>postgres</c> user (runuser) in a
 /// directory owned by it. The binaries come from <c>$SPEEDY_TEST_PG_BIN</c> or the newest
 /// <c>/usr/lib/postgresql/*/bin</c> (Debian's <c>postgresql</c> package); without them every test fails saying so.
+/// This project does not reference xUnit, so the class is open: a test project makes it a fixture with
+/// <c>sealed class PostgresFixture : PostgresServer, IAsyncLifetime;</c> (both methods are already here), or owns one
+/// inside a fixture of its own.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public class PostgresServer : IAsyncDisposable
 {
     private const string BinEnvironmentVariable = "SPEEDY_TEST_PG_BIN";
     private const string ServerUser = "postgres";
@@ -27,6 +30,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static bool RunsAsRoot => Environment.IsPrivilegedProcess;
 
+    /// <summary>Creates the cluster and starts the server; it is ready to accept connections when this returns.</summary>
     public async ValueTask InitializeAsync()
     {
         _binDirectory = FindBinDirectory();
@@ -63,12 +67,14 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the server (fast shutdown) and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
             if (_running && _data is not null)
             {
+                _running = false;
                 await RunServerProgramAsync("pg_ctl", ["-D", _data, "-m", "fast", "-w", "-t", "60", "stop"]);
             }
         }
@@ -78,6 +84,9 @@ public sealed class PostgresServer : IAsyncLifetime
             {
                 Directory.Delete(_root, recursive: true);
             }
+
+            // The class is open (see the summary); a subclass with a finalizer would need this.
+            GC.SuppressFinalize(this);
         }
     }
 
