@@ -73,8 +73,8 @@ public sealed class LocalCluster : IAsyncDisposable
     public Uri ImageServerUrl { get; private set; } = null!;
 
     /// <summary>
-    /// Reads fragments this process's chunk servers hold straight from their volumes: give it to the
-    /// <c>speedy</c> driver of a registry in the same process, which then asks the image server only for the rest.
+    /// Reads fragments this process's chunk servers hold straight from their volumes, and stores fragments through
+    /// this process's image server without HTTP: give it to the <c>speedy</c> driver of a registry in the same process.
     /// </summary>
     public ILocalFragmentSource LocalFragments { get; private set; } = null!;
 
@@ -203,7 +203,6 @@ public sealed class LocalCluster : IAsyncDisposable
             }
         }
 
-        LocalFragments = new LocalFragmentSource([.. _chunkHosts.Select(host => LocalNeedleReader.Of(host.Services))]);
         var metaOptions = new MetaServerOptions { Listen = "127.0.0.1:0", Data = Path.Combine(Data, "meta") };
         _meta = await StartHostAsync(await MetaServerHost.BuildAsync(metaOptions, Configure(options, "meta"), cancellationToken), cancellationToken);
         MetaServerUrl = BoundUrl(_meta);
@@ -215,6 +214,9 @@ public sealed class LocalCluster : IAsyncDisposable
             ImageServerHost.Build(imageOptions, new MasterTopologySource(_masterClient), Configure(options, "image")),
             cancellationToken);
         ImageServerUrl = BoundUrl(_image);
+        LocalFragments = new LocalFragmentSource(
+            [.. _chunkHosts.Select(host => LocalNeedleReader.Of(host.Services))],
+            LocalFragmentWriter.Of(_image.Services));
     }
 
     private static Task<WebApplication> StartChunkServerAsync(

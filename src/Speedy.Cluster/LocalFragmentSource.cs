@@ -1,17 +1,24 @@
 using Speedy.ChunkServer;
+using Speedy.ImageServer;
 using Speedy.Storage.Cluster;
 using Speedy.Volume;
 
 namespace Speedy.Cluster;
 
 /// <summary>
-/// The all-in-one's short read path: a fragment held by one of this process's chunk servers is read from its volume
-/// directly, not through the image server and a chunk server's HTTP API. Anything else, and any local failure
-/// (a corrupt record, a volume being closed), goes the long way, where replicas are failed over and damage is
-/// reported and repaired.
+/// The all-in-one's short paths. Reads: a fragment held by one of this process's chunk servers is read from its volume
+/// directly, not through the image server and a chunk server's HTTP API; anything else, and any local failure (a
+/// corrupt record, a volume being closed), goes the long way, where replicas are failed over and damage is reported
+/// and repaired. Writes: fragments go to this process's image server without the HTTP hop.
 /// </summary>
-internal sealed class LocalFragmentSource(IReadOnlyList<LocalNeedleReader> readers) : ILocalFragmentSource
+internal sealed class LocalFragmentSource(IReadOnlyList<LocalNeedleReader> readers, LocalFragmentWriter writer) : ILocalFragmentSource
 {
+    public async Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
+    {
+        var stored = await writer.UploadAsync(data, index, offset, cancellationToken).ConfigureAwait(false);
+        return (stored.Fid, stored.Crc);
+    }
+
     public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (!FileId.TryParse(fid, out var fileId))

@@ -52,6 +52,11 @@ internal sealed class FragmentClient : IDisposable
     public async Task<StoredFragment> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
     {
         var crc = Crc32C.Compute(data.Span);
+        if (_local is not null && await TryUploadLocalAsync(data, index, offset, crc, cancellationToken) is { } local)
+        {
+            return local;
+        }
+
         var query = string.Create(CultureInfo.InvariantCulture, $"v1/fragments?index={index}&offset={offset}");
         return await WithRetriesAsync(
             $"storing fragment {index} ({data.Length} bytes)",
@@ -118,6 +123,20 @@ internal sealed class FragmentClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private async ValueTask<StoredFragment?> TryUploadLocalAsync(ReadOnlyMemory<byte> data, int index, long offset, uint crc, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (fid, stored) = await _local!.UploadAsync(data, index, offset, cancellationToken);
+            return stored == crc ? new StoredFragment(fid, data.Length, crc) : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The image servers over HTTP get the fragment, with the driver's retries and backoff.
+            return null;
+        }
+    }
 
     private async ValueTask<bool> TryReadLocalAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
     {

@@ -206,7 +206,9 @@ internal sealed class FragmentReadStream : Stream
                 return new Fetch(segment, System.Threading.Tasks.Task.FromResult(data), pooled: false);
             }
 
-            return new Fetch(segment, FetchAsync(segment, client, cancellationToken), pooled: true);
+            // On the thread pool: a local source reads synchronously, and the fetches ahead must overlap the
+            // caller's writing of the current one, not precede it.
+            return new Fetch(segment, System.Threading.Tasks.Task.Run(() => FetchAsync(segment, client, cancellationToken), CancellationToken.None), pooled: true);
         }
 
         public void Release()

@@ -1,8 +1,9 @@
 namespace Speedy.Storage.Cluster;
 
 /// <summary>
-/// A shorter way to some fragments, tried before the image servers: the all-in-one <c>speedy server</c> reads the
-/// needles of its own chunk servers straight from their volumes instead of over two loopback HTTP hops.
+/// A shorter way to fragments, tried before the image servers over HTTP: the all-in-one <c>speedy server</c> reads the
+/// needles of its own chunk servers straight from their volumes, and stores fragments through its own image server
+/// without the HTTP hop.
 /// </summary>
 public interface ILocalFragmentSource
 {
@@ -13,4 +14,11 @@ public interface ILocalFragmentSource
     /// an exception.
     /// </summary>
     ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="data"/> on every member of a writable group, as an image server's
+    /// <c>PUT /v1/fragments</c> does, and returns its file id and the CRC-32C the store computed. Any exception makes
+    /// the driver try the image servers over HTTP, with its retries.
+    /// </summary>
+    Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken);
 }

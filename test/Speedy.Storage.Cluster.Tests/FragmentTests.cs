@@ -170,15 +170,20 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
     [InlineData(LocalCopy.Corrupt)]
     [InlineData(LocalCopy.Throws)]
     [InlineData(LocalCopy.Missing)]
-    public async Task LocalSource_IsAskedFirst_AndABadOrMissingCopyFallsBackToTheImageServers(LocalCopy copy)
+    public async Task LocalSource_IsAskedFirst_AndABadOrMissingCopyOrAFailedUploadFallsBackToTheImageServers(LocalCopy copy)
     {
         var content = Bytes(5 * FragmentBytes, seed: 10);
-        await WriteAsync(P("blob"), content);
         var local = new FakeLocalSource(copy);
         await using var driver = new ClusterStorageDriver(cluster.DriverOptions(FragmentBytes), local);
+        await using (var writer = await driver.WriterAsync(P("blob"), append: false, Token))
+        {
+            await writer.WriteAsync(content, Token);
+            await writer.CommitAsync(Token);
+        }
 
         Assert.Equal(content, await driver.GetContentAsync(P("blob"), Token));
 
+        Assert.Equal(5, local.Uploads);
         Assert.Equal(5, local.Asked);
         Assert.Equal(0, driver.FragmentRetries);
     }
@@ -216,8 +221,19 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
     private sealed class FakeLocalSource(LocalCopy copy) : ILocalFragmentSource
     {
         private int _asked;
+        private int _uploads;
 
         public int Asked => _asked;
+
+        public int Uploads => _uploads;
+
+        public Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _uploads);
+            return copy == LocalCopy.Corrupt
+                ? Task.FromResult(("1.1,0000000000000001deadbeef", IO.Crc32C.Compute(data.Span) + 1))
+                : Task.FromException<(string, uint)>(new IOException("no writable group"));
+        }
 
         public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
         {
