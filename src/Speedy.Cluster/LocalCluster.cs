@@ -210,13 +210,18 @@ public sealed class LocalCluster : IAsyncDisposable
         _masterHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         _masterClient = new MasterClient(_masterHttp, [MasterUrl]);
         var imageOptions = new ImageServerOptions { Listen = "127.0.0.1:0", MaxFragmentBytes = options.MaxFragmentBytes };
+        var chunkServers = _chunkHosts.Select(host => InProcessChunkServer.Of(host.Services)).ToArray();
+        var byUrl = new LocalChunkServers(_chunkServers.Select(server => server.Url.GetLeftPart(UriPartial.Authority)).Zip(chunkServers));
+        var configureImage = Configure(options, "image");
         _image = await StartHostAsync(
-            ImageServerHost.Build(imageOptions, new MasterTopologySource(_masterClient), Configure(options, "image")),
+            ImageServerHost.Build(imageOptions, new MasterTopologySource(_masterClient), builder =>
+            {
+                configureImage(builder);
+                builder.Services.AddSingleton<ILocalChunkServers>(byUrl);
+            }),
             cancellationToken);
         ImageServerUrl = BoundUrl(_image);
-        LocalFragments = new LocalFragmentSource(
-            [.. _chunkHosts.Select(host => LocalNeedleReader.Of(host.Services))],
-            LocalFragmentWriter.Of(_image.Services));
+        LocalFragments = new LocalFragmentSource(chunkServers, LocalFragmentWriter.Of(_image.Services));
     }
 
     private static Task<WebApplication> StartChunkServerAsync(

@@ -11,7 +11,7 @@ namespace Speedy.Cluster;
 /// corrupt record, a volume being closed), goes the long way, where replicas are failed over and damage is reported
 /// and repaired. Writes: fragments go to this process's image server without the HTTP hop.
 /// </summary>
-internal sealed class LocalFragmentSource(IReadOnlyList<LocalNeedleReader> readers, LocalFragmentWriter writer) : ILocalFragmentSource
+internal sealed class LocalFragmentSource(IReadOnlyList<InProcessChunkServer> readers, LocalFragmentWriter writer) : ILocalFragmentSource
 {
     public async Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
     {

@@ -19,7 +19,8 @@ internal sealed class FragmentWriter(
     IHttpClientFactory clients,
     ImageServerOptions options,
     ImageServerMetrics metrics,
-    ILogger<FragmentWriter> logger)
+    ILogger<FragmentWriter> logger,
+    ILocalChunkServers? local = null)
 {
     /// <summary>The chunk server's chain header.</summary>
     public const string ReplicateToHeader = "X-Speedy-Replicate-To";
@@ -67,6 +68,11 @@ internal sealed class FragmentWriter(
     /// <summary>Null when every member stored the fragment; otherwise why not.</summary>
     private async Task<string?> TryStoreAsync(TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, uint crc, CancellationToken cancellationToken)
     {
+        if (local is not null && group.Members.All(member => local.Contains(member.Url)))
+        {
+            return await TryStoreLocallyAsync(local, group, fileId, fragment, cancellationToken).ConfigureAwait(false);
+        }
+
         var head = group.Members[0].Url.TrimEnd('/');
         var rest = new string[group.Members.Count - 1];
         for (var i = 1; i < group.Members.Count; i++)
@@ -100,6 +106,23 @@ internal sealed class FragmentWriter(
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return ex is OperationCanceledException ? $"{head} did not answer within {options.WriteTimeout}" : $"{head}: {ex.Message}";
+        }
+    }
+
+    /// <summary>Null when every (in-process) member stored the fragment; otherwise why not.</summary>
+    private static async Task<string?> TryStoreLocallyAsync(
+        ILocalChunkServers local, TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+    {
+        var writes = group.Members.Select(member => local.WriteAsync(member.Url, fileId, fragment, cancellationToken)).ToArray();
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failed = writes.Select((write, i) => (write, group.Members[i].Url)).Where(pair => pair.write.IsFaulted);
+            return string.Join("; ", failed.Select(pair => $"{pair.Url}: {pair.write.Exception!.InnerException!.Message}"));
         }
     }
 }
