@@ -16,53 +16,23 @@ internal static class VolumeEndpoints
     /// held, so no compaction swaps the file meanwhile. Records before the durable end never change, so the answer is
     /// exact for that end; appends after it are left out.
     /// </summary>
-    public static async Task<IResult> ManifestAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
-    {
-        volumes.ThrowIfSyncing();
-        var volume = volumes.Find(new VolumeId(id));
-        if (volume is null)
-        {
-            return ChunkResults.Error(StatusCodes.Status404NotFound, $"volume {id} not found");
-        }
-
-        var gate = volumes.GateOf(volume.Id);
-        await gate.WaitAsync(cancellationToken);
-        try
+    public static Task<IResult> ManifestAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken) =>
+        WithGateAsync(volumes, id, volume =>
         {
             using var file = File.OpenHandle(volumes.DataPathOf(volume.Id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             var revision = volume.Revision;
             var end = volume.DurableOffset;
             var needles = RecordLayout.ListNeedles(file, volume.Id, revision, end);
             var manifest = new VolumeManifest(id, revision, end, volume.MaxSize, volume.IsSealed, needles);
-            return Results.Json(manifest, ChunkJsonContext.Default.VolumeManifest);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+            return Task.FromResult(Results.Json(manifest, ChunkJsonContext.Default.VolumeManifest));
+        }, cancellationToken);
 
-    public static async Task<IResult> CompactAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
-    {
-        volumes.ThrowIfSyncing();
-        var volume = volumes.Find(new VolumeId(id));
-        if (volume is null)
-        {
-            return ChunkResults.Error(StatusCodes.Status404NotFound, $"volume {id} not found");
-        }
-
-        var gate = volumes.GateOf(volume.Id);
-        await gate.WaitAsync(cancellationToken);
-        try
+    public static Task<IResult> CompactAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken) =>
+        WithGateAsync(volumes, id, async volume =>
         {
             var result = await volume.CompactAsync(cancellationToken);
             return Results.Json(new CompactionStatus(id, result.BytesBefore, result.BytesAfter, result.Needles), ChunkJsonContext.Default.CompactionStatus);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     public static async Task<IResult> SealAsync(VolumeSet volumes, uint id, CancellationToken cancellationToken)
     {
@@ -131,5 +101,27 @@ internal static class VolumeEndpoints
             volume.IsSealed,
             volume.SealReason.ToString(),
             volume.Revision);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on volume <paramref name="id"/> holding its gate (no compaction, copy or repair meanwhile).</summary>
+    private static async Task<IResult> WithGateAsync(VolumeSet volumes, uint id, Func<NeedleVolume, Task<IResult>> action, CancellationToken cancellationToken)
+    {
+        volumes.ThrowIfSyncing();
+        var volume = volumes.Find(new VolumeId(id));
+        if (volume is null)
+        {
+            return ChunkResults.Error(StatusCodes.Status404NotFound, $"volume {id} not found");
+        }
+
+        var gate = volumes.GateOf(volume.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await action(volume);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 }
