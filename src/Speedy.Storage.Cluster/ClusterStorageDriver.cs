@@ -272,7 +272,7 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
         }
         catch (MetaServerUnavailableException ex)
         {
-            throw new StorageUnavailableException("the meta server is unavailable: " + ex.Message, ex);
+            throw Unavailable(ex);
         }
     }
 
@@ -284,9 +284,13 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
         }
         catch (MetaServerUnavailableException ex)
         {
-            throw new StorageUnavailableException("the meta server is unavailable: " + ex.Message, ex);
+            throw Unavailable(ex);
         }
     }
+
+    /// <summary>The storage seam's error for "no meta server answered".</summary>
+    internal static StorageUnavailableException Unavailable(MetaServerUnavailableException ex) =>
+        new("the meta server is unavailable: " + ex.Message, ex);
 
     /// <summary>Forgets <paramref name="writer"/>'s claim on its path, if it still holds it.</summary>
     internal void Release(ClusterStorageWriter writer)

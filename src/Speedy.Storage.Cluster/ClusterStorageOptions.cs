@@ -33,6 +33,9 @@ public sealed class ClusterStorageOptions
     /// <summary>How long one request to an image server may take before it counts as failed.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The wait before retry number <paramref name="retry"/> (from 1): <see cref="RetryDelay"/>, doubling, capped at 64×.</summary>
+    public TimeSpan DelayBeforeRetry(int retry) => RetryDelay * (1 << Math.Min(retry - 1, 6));
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {

@@ -285,11 +285,11 @@ internal sealed class ClusterStorageWriter : IStorageWriter
             }
             catch (MetaServerUnavailableException) when (attempt + 1 < _options.Attempts)
             {
-                await Task.Delay(_options.RetryDelay * (1 << Math.Min(attempt, 6)), _abort.Token);
+                await Task.Delay(_options.DelayBeforeRetry(attempt + 1), _abort.Token);
             }
             catch (MetaServerUnavailableException ex)
             {
-                throw new StorageUnavailableException("the meta server is unavailable: " + ex.Message, ex);
+                throw ClusterStorageDriver.Unavailable(ex);
             }
         }
     }

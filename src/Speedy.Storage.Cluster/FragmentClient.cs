@@ -15,8 +15,7 @@ internal sealed class FragmentClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri[] _servers;
-    private readonly int _attempts;
-    private readonly TimeSpan _retryDelay;
+    private readonly ClusterStorageOptions _options;
     private readonly ILocalFragmentSource? _local;
     private int _next;
     private long _retries;
@@ -28,8 +27,7 @@ internal sealed class FragmentClient : IDisposable
     {
         _local = local;
         _servers = [.. options.ImageServers.Select(url => new Uri(url.EndsWith('/') ? url : url + "/"))];
-        _attempts = options.Attempts;
-        _retryDelay = options.RetryDelay;
+        _options = options;
         _http = new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(3),
@@ -173,12 +171,12 @@ internal sealed class FragmentClient : IDisposable
     {
         var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)_servers.Length);
         Exception? last = null;
-        for (var i = 0; i < _attempts; i++)
+        for (var i = 0; i < _options.Attempts; i++)
         {
             if (i > 0)
             {
                 Interlocked.Increment(ref _retries);
-                await Task.Delay(_retryDelay * (1 << Math.Min(i - 1, 6)), cancellationToken);
+                await Task.Delay(_options.DelayBeforeRetry(i), cancellationToken);
             }
 
             var server = _servers[(start + i) % _servers.Length];
@@ -193,6 +191,6 @@ internal sealed class FragmentClient : IDisposable
             }
         }
 
-        throw new StorageUnavailableException($"{what} failed after {_attempts} attempts: {last?.Message}", last!);
+        throw new StorageUnavailableException($"{what} failed after {_options.Attempts} attempts: {last?.Message}", last!);
     }
 }
