@@ -37,6 +37,9 @@ public sealed class ChunkServerOptions
     /// </summary>
     public string? Replaces { get; set; }
 
+    /// <summary>Large needles skip the page cache (<see cref="Speedy.Volume.VolumeOptions.DirectWrites"/>): for a replica that is rarely read.</summary>
+    public bool DirectWrites { get; set; }
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How often sealed volumes are scrubbed (every record's CRC checked); zero turns scrubbing off.</summary>

@@ -246,7 +246,7 @@ internal sealed class NeedleRepairer(VolumeSet volumes, GroupPeers peers, IHttpC
     {
         try
         {
-            return volume.TryRead(fileId.Needle, fileId.Cookie, buffer, out var read) && read == buffer.Length && Crc32C.Compute(buffer) == crc;
+            return volume.TryRead(fileId.Needle, fileId.Cookie, buffer, out var read, out var checksum) && read == buffer.Length && checksum == crc;
         }
         catch (VolumeCorruptionException)
         {

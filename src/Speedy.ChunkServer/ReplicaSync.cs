@@ -241,7 +241,7 @@ internal sealed class ReplicaSync(ChunkServerOptions options, VolumeSet volumes,
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
             try
             {
-                return volume.TryRead(id, cookie, buffer, out var read) && Crc32C.Compute(buffer.AsSpan(0, read)) == needle.Crc;
+                return volume.TryRead(id, cookie, buffer, out _, out var checksum) && checksum == needle.Crc;
             }
             finally
             {

@@ -392,5 +392,6 @@ internal sealed partial class VolumeSet : IAsyncDisposable
     {
         Directory = directory,
         Size = size ?? _options.VolumeSize,
+        DirectWrites = _options.DirectWrites,
     };
 }

@@ -19,6 +19,12 @@ internal sealed record ClusterLayout(int ChunkServers, int Replicas)
     public uint GroupOf(int number) => (uint)((number - 1) / Replicas) + 1;
 
     /// <summary>
+    /// Whether chunk server <paramref name="number"/> is the first of its group: the copy the all-in-one reads, kept in
+    /// the page cache; the others write large needles past it, since they are read only when the first fails.
+    /// </summary>
+    public bool IsFirstOfGroup(int number) => (number - 1) % Replicas == 0;
+
+    /// <summary>
     /// The layout to run: what <paramref name="chunkServers"/> and <paramref name="replicas"/> ask for, the rest from the
     /// recorded layout (or the defaults on a new directory).
     /// </summary>

@@ -11,6 +11,6 @@ internal sealed class LocalChunkServers(IEnumerable<(string Url, InProcessChunkS
 
     public bool Contains(string memberUrl) => _servers.ContainsKey(memberUrl.TrimEnd('/'));
 
-    public Task WriteAsync(string memberUrl, FileId fileId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        _servers[memberUrl.TrimEnd('/')].WriteAsync(fileId, data, cancellationToken);
+    public Task WriteAsync(string memberUrl, FileId fileId, ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) =>
+        _servers[memberUrl.TrimEnd('/')].WriteAsync(fileId, data, crc, cancellationToken);
 }

@@ -182,7 +182,8 @@ public sealed class LocalCluster : IAsyncDisposable
                 i + 1,
                 _layout.GroupOf(i + 1),
                 new Uri($"http://127.0.0.1:{ReserveLoopbackPort().ToString(CultureInfo.InvariantCulture)}/"),
-                Path.Combine(Data, $"chunk-{(i + 1).ToString(CultureInfo.InvariantCulture)}"));
+                Path.Combine(Data, $"chunk-{(i + 1).ToString(CultureInfo.InvariantCulture)}"),
+                DirectWrites: !_layout.IsFirstOfGroup(i + 1));
             _chunkServers.Add(server);
             // Opening volumes may mean recovering them: the servers open theirs side by side.
             starts[i] = Task.Run(() => StartChunkServerAsync(options, server, master, cancellationToken), cancellationToken);
@@ -221,7 +222,9 @@ public sealed class LocalCluster : IAsyncDisposable
             }),
             cancellationToken);
         ImageServerUrl = BoundUrl(_image);
-        LocalFragments = new LocalFragmentSource(chunkServers, LocalFragmentWriter.Of(_image.Services));
+        // The first member of each group is read first: its fresh needles are in the page cache.
+        var readers = _chunkServers.Zip(chunkServers).OrderBy(pair => pair.First.DirectWrites).Select(pair => pair.Second).ToArray();
+        LocalFragments = new LocalFragmentSource(readers, LocalFragmentWriter.Of(_image.Services));
     }
 
     private static Task<WebApplication> StartChunkServerAsync(
@@ -237,6 +240,7 @@ public sealed class LocalCluster : IAsyncDisposable
             VolumeSize = options.VolumeSize,
             Masters = [master],
             HeartbeatInterval = options.HeartbeatInterval,
+            DirectWrites = server.DirectWrites,
         };
         return StartHostAsync(ChunkServerHost.Build(chunkOptions, Configure(options, $"chunk-{server.Number.ToString(CultureInfo.InvariantCulture)}")), cancellationToken);
     }

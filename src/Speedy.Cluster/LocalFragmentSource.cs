@@ -13,11 +13,8 @@ namespace Speedy.Cluster;
 /// </summary>
 internal sealed class LocalFragmentSource(IReadOnlyList<InProcessChunkServer> readers, LocalFragmentWriter writer) : ILocalFragmentSource
 {
-    public async Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
-    {
-        var stored = await writer.UploadAsync(data, index, offset, cancellationToken).ConfigureAwait(false);
-        return (stored.Fid, stored.Crc);
-    }
+    public async Task<string> UploadAsync(ReadOnlyMemory<byte> data, uint crc, int index, long offset, CancellationToken cancellationToken) =>
+        (await writer.UploadAsync(data, crc, index, offset, cancellationToken).ConfigureAwait(false)).Fid;
 
     public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
     {
@@ -28,9 +25,9 @@ internal sealed class LocalFragmentSource(IReadOnlyList<InProcessChunkServer> re
 
         foreach (var reader in readers)
         {
-            if (reader.Group == fileId.Group.Value && reader.TryRead(fileId, destination.Span, out var read))
+            if (reader.Group == fileId.Group.Value && reader.TryRead(fileId, destination.Span, out var read, out var checksum))
             {
-                return ValueTask.FromResult(read == destination.Length);
+                return ValueTask.FromResult(read == destination.Length && checksum == crc);
             }
         }
 

@@ -33,7 +33,10 @@ public static class SpeedyWebHost
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(informationCategory);
-        var builder = WebApplication.CreateSlimBuilder();
+        // Speedy reads its own flags and configuration file, never reloads, and the default reload watcher would
+        // watch the whole working directory tree: inotify on every subdirectory, so every write under ./data would
+        // wake the watcher's thread.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
         {

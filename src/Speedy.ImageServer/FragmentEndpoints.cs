@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Speedy.IO;
 using Speedy.Volume;
 
 namespace Speedy.ImageServer;
@@ -43,7 +44,7 @@ internal static class FragmentEndpoints
                 return Error(StatusCodes.Status400BadRequest, "the body ended before its Content-Length");
             }
 
-            var stored = await writer.UploadAsync(fragment, index, offset, context.RequestAborted);
+            var stored = await writer.UploadAsync(fragment, Crc32C.Compute(fragment.Span), index, offset, context.RequestAborted);
             return Results.Json(stored, ImageJsonContext.Default.FragmentStored, statusCode: StatusCodes.Status201Created);
         }
         catch (FragmentException ex)

@@ -25,9 +25,9 @@ internal sealed class FragmentWriter(
     /// <summary>The chunk server's chain header.</summary>
     public const string ReplicateToHeader = "X-Speedy-Replicate-To";
 
-    public async Task<FragmentStored> UploadAsync(ReadOnlyMemory<byte> fragment, long? index, long? offset, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="fragment"/>, whose CRC-32C is <paramref name="crc"/>, on every member of a writable group.</summary>
+    public async Task<FragmentStored> UploadAsync(ReadOnlyMemory<byte> fragment, uint crc, long? index, long? offset, CancellationToken cancellationToken)
     {
-        var crc = Crc32C.Compute(fragment.Span);
         var current = await topology.GetTopologyAsync(cancellationToken).ConfigureAwait(false);
         var tried = new List<TopologyGroup>();
         StringBuilder? failures = null;
@@ -70,7 +70,7 @@ internal sealed class FragmentWriter(
     {
         if (local is not null && group.Members.All(member => local.Contains(member.Url)))
         {
-            return await TryStoreLocallyAsync(local, group, fileId, fragment, cancellationToken).ConfigureAwait(false);
+            return await TryStoreLocallyAsync(local, group, fileId, fragment, crc, cancellationToken).ConfigureAwait(false);
         }
 
         var head = group.Members[0].Url.TrimEnd('/');
@@ -111,9 +111,9 @@ internal sealed class FragmentWriter(
 
     /// <summary>Null when every (in-process) member stored the fragment; otherwise why not.</summary>
     private static async Task<string?> TryStoreLocallyAsync(
-        ILocalChunkServers local, TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+        ILocalChunkServers local, TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, uint crc, CancellationToken cancellationToken)
     {
-        var writes = group.Members.Select(member => local.WriteAsync(member.Url, fileId, fragment, cancellationToken)).ToArray();
+        var writes = group.Members.Select(member => local.WriteAsync(member.Url, fileId, fragment, crc, cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(writes).ConfigureAwait(false);

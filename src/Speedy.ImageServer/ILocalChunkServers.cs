@@ -12,6 +12,9 @@ public interface ILocalChunkServers
     /// <summary>Whether the chunk server at <paramref name="memberUrl"/> runs in this process.</summary>
     bool Contains(string memberUrl);
 
-    /// <summary>Appends the needle on the in-process chunk server at <paramref name="memberUrl"/>; durable when it returns.</summary>
-    Task WriteAsync(string memberUrl, FileId fileId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends the needle, whose CRC-32C is <paramref name="crc"/>, on the in-process chunk server at
+    /// <paramref name="memberUrl"/>; durable when it returns.
+    /// </summary>
+    Task WriteAsync(string memberUrl, FileId fileId, ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken);
 }

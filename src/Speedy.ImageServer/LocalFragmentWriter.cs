@@ -19,13 +19,16 @@ public sealed class LocalFragmentWriter
     /// <summary>The writer of the image server whose host's services are <paramref name="services"/>.</summary>
     public static LocalFragmentWriter Of(IServiceProvider services) => new(services.GetRequiredService<FragmentWriter>());
 
-    /// <summary>Stores <paramref name="fragment"/> on every member of a writable group.</summary>
+    /// <summary>
+    /// Stores <paramref name="fragment"/> on every member of a writable group. <paramref name="crc"/> is its CRC-32C,
+    /// computed by the caller over these very bytes, and carried down to the volumes' records as it is.
+    /// </summary>
     /// <exception cref="IOException">No group could store it (the image server's 5xx answers).</exception>
-    public async Task<FragmentStored> UploadAsync(ReadOnlyMemory<byte> fragment, long index, long offset, CancellationToken cancellationToken)
+    public async Task<FragmentStored> UploadAsync(ReadOnlyMemory<byte> fragment, uint crc, long index, long offset, CancellationToken cancellationToken)
     {
         try
         {
-            return await _writer.UploadAsync(fragment, index, offset, cancellationToken).ConfigureAwait(false);
+            return await _writer.UploadAsync(fragment, crc, index, offset, cancellationToken).ConfigureAwait(false);
         }
         catch (FragmentException ex)
         {

@@ -126,8 +126,7 @@ internal sealed class FragmentClient : IDisposable
     {
         try
         {
-            var (fid, stored) = await _local!.UploadAsync(data, index, offset, cancellationToken);
-            return stored == crc ? new StoredFragment(fid, data.Length, crc) : null;
+            return new StoredFragment(await _local!.UploadAsync(data, crc, index, offset, cancellationToken), data.Length, crc);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -140,7 +139,7 @@ internal sealed class FragmentClient : IDisposable
     {
         try
         {
-            return await _local!.TryReadAsync(fid, crc, destination, cancellationToken) && Crc32C.Compute(destination.Span) == crc;
+            return await _local!.TryReadAsync(fid, crc, destination, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -10,9 +10,6 @@ public sealed partial class NeedleVolume
     /// <summary>Needles from this size have their checksum computed alongside the write.</summary>
     private const int ParallelChecksumThreshold = 4 << 20;
 
-    /// <summary>Large records are written, and handed to the disk, this much at a time.</summary>
-    private const int WritebackPiece = 1 << 20;
-
     /// <summary>The largest needle this volume takes.</summary>
     public long MaxNeedleLength => Math.Min(uint.MaxValue, _appendLimit - Superblock.Size - NeedleHeader.MaxOverhead);
 
@@ -30,7 +27,17 @@ public sealed partial class NeedleVolume
     /// reserved; after that the append runs to its end.
     /// </remarks>
     public ValueTask AppendAsync(NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        AppendRecordAsync(NeedleKind.Live, id, cookie, data, cancellationToken);
+        AppendRecordAsync(NeedleKind.Live, id, cookie, data, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="AppendAsync(NeedleId, Cookie, ReadOnlyMemory{byte}, CancellationToken)"/> for a caller that already
+    /// computed the data's CRC-32C over these very bytes (an end-to-end checksum carried down from where the data
+    /// entered the process), so that a large needle's bytes are not gone over again; a small one's are copied into
+    /// its record and checksummed on the way anyway. A wrong <paramref name="checksum"/> makes a large needle read as
+    /// corrupt.
+    /// </summary>
+    public ValueTask AppendAsync(NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, uint checksum, CancellationToken cancellationToken = default) =>
+        AppendRecordAsync(NeedleKind.Live, id, cookie, data, checksum, cancellationToken);
 
     /// <summary>
     /// Appends a needle of <paramref name="length"/> bytes read from <paramref name="source"/>, without holding it in
@@ -76,7 +83,7 @@ public sealed partial class NeedleVolume
                 }
 
                 checksum = Crc32C.Append(checksum, buffer.AsSpan(0, n));
-                WriteData(buffer.AsSpan(0, n), offset + NeedleHeader.Size + done);
+                _data.WriteLarge(buffer.AsSpan(0, n), offset + NeedleHeader.Size + done, StartsWriteback);
                 done += n;
             }
 
@@ -118,24 +125,24 @@ public sealed partial class NeedleVolume
             return false;
         }
 
-        await AppendRecordAsync(NeedleKind.Tombstone, id, cookie, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        await AppendRecordAsync(NeedleKind.Tombstone, id, cookie, ReadOnlyMemory<byte>.Empty, null, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private ValueTask AppendRecordAsync(NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private ValueTask AppendRecordAsync(NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, uint? checksum, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var recordSize = CheckedRecordSize(data.Length);
         if (!TryReserve(kind, id, (uint)data.Length, recordSize, out var seq, out var offset, out var waiter, out var frozen))
         {
-            return AppendWhenThawedAsync(frozen, kind, id, cookie, data, cancellationToken);
+            return AppendWhenThawedAsync(frozen, kind, id, cookie, data, checksum, cancellationToken);
         }
 
         Exception? error = null;
         var written = false;
         try
         {
-            WriteRecord(offset, recordSize, kind, id, cookie, data);
+            WriteRecord(offset, recordSize, kind, id, cookie, data, checksum);
             written = true;
         }
         catch (IOException e)
@@ -151,13 +158,13 @@ public sealed partial class NeedleVolume
         return waiter.Task;
     }
 
-    private async ValueTask AppendWhenThawedAsync(Task frozen, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask AppendWhenThawedAsync(Task frozen, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, uint? checksum, CancellationToken cancellationToken)
     {
         await frozen.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await AppendRecordAsync(kind, id, cookie, data, cancellationToken).ConfigureAwait(false);
+        await AppendRecordAsync(kind, id, cookie, data, checksum, cancellationToken).ConfigureAwait(false);
     }
 
-    private void WriteRecord(long offset, long recordSize, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data)
+    private void WriteRecord(long offset, long recordSize, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, uint? checksum)
     {
         if (recordSize <= SmallRecordLimit)
         {
@@ -175,44 +182,28 @@ public sealed partial class NeedleVolume
             return;
         }
 
-        WriteLargeRecord(offset, kind, id, cookie, data);
+        WriteLargeRecord(offset, kind, id, cookie, data, checksum);
     }
 
     /// <summary>
     /// Header, data and trailer written in place rather than copied together. Past a few MiB the checksum is computed
-    /// on another core while the data is copied into the page cache (the trailer is written last), and each MiB is
-    /// sent to the disk as soon as it is copied. A method of its own so that its closure is not allocated for small
-    /// records.
+    /// on another core while the data is written (the trailer is written last); see <see cref="DataFile.WriteLarge"/>.
+    /// A method of its own so that its closure is not allocated for small records.
     /// </summary>
-    private void WriteLargeRecord(long offset, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data)
+    private void WriteLargeRecord(long offset, NeedleKind kind, NeedleId id, Cookie cookie, ReadOnlyMemory<byte> data, uint? known)
     {
         Span<byte> edge = stackalloc byte[NeedleHeader.Size];
         new NeedleHeader(kind, id, cookie, (uint)data.Length).Write(edge);
-        var checksum = data.Length >= ParallelChecksumThreshold ? Task.Run(() => Crc32C.Compute(data.Span)) : null;
+        var checksum = known is null && data.Length >= ParallelChecksumThreshold ? Task.Run(() => Crc32C.Compute(data.Span)) : null;
         _data.Write(edge, offset);
-        WriteData(data.Span, offset + NeedleHeader.Size);
+        _data.WriteLarge(data.Span, offset + NeedleHeader.Size, StartsWriteback);
         var trailer = edge[..NeedleRecord.TrailerAndPadding(data.Length)];
-        NeedleRecord.WriteTrailer(checksum is null ? Crc32C.Compute(data.Span) : checksum.GetAwaiter().GetResult(), trailer);
+        NeedleRecord.WriteTrailer(known ?? (checksum is null ? Crc32C.Compute(data.Span) : checksum.GetAwaiter().GetResult()), trailer);
         _data.Write(trailer, offset + NeedleHeader.Size + data.Length);
     }
 
-    /// <summary>Writes a large record's data a piece at a time, starting writeback of each piece under group commit.</summary>
-    private void WriteData(ReadOnlySpan<byte> data, long offset)
-    {
-        var writeback = _options.SyncPolicy == SyncPolicy.GroupCommit;
-        while (!data.IsEmpty)
-        {
-            var piece = data[..Math.Min(data.Length, WritebackPiece)];
-            _data.Write(piece, offset);
-            if (writeback)
-            {
-                _data.StartWriteback(offset, piece.Length);
-            }
-
-            offset += piece.Length;
-            data = data[piece.Length..];
-        }
-    }
+    /// <summary>Large writes start their writeback as they go only under group commit, which syncs them soon after.</summary>
+    private bool StartsWriteback => _options.SyncPolicy == SyncPolicy.GroupCommit;
 
     private long CheckedRecordSize(long length)
     {

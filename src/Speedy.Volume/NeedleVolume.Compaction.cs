@@ -39,7 +39,7 @@ public sealed partial class NeedleVolume
 
             Step(CompactionStep.Started);
             var superblock = _superblock with { Revision = _superblock.Revision + 1 };
-            target = DataFile.Open(_paths.CompactData, FileMode.Create, _faults);
+            target = DataFile.Open(_paths.CompactData, FileMode.Create, _faults, _options.DirectWrites);
             var newIndex = await Task.Run(() => CopyLive(target, superblock, copiedEnd, cancellationToken), cancellationToken).ConfigureAwait(false);
 
             for (var round = 0; round < MaxCatchUpRounds; round++)

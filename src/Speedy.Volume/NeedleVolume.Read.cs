@@ -14,9 +14,18 @@ public sealed partial class NeedleVolume
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than the needle.</exception>
     /// <exception cref="VolumeCorruptionException">The record on disk fails its checks.</exception>
-    public bool TryRead(NeedleId id, Cookie cookie, Span<byte> destination, out int bytesRead)
+    public bool TryRead(NeedleId id, Cookie cookie, Span<byte> destination, out int bytesRead) =>
+        TryRead(id, cookie, destination, out bytesRead, out _);
+
+    /// <summary>
+    /// <see cref="TryRead(NeedleId, Cookie, Span{byte}, out int)"/>, also giving the data's CRC-32C, which the read
+    /// checked against the record: a caller that knows what the needle's CRC should be compares the two instead of
+    /// going over the bytes again.
+    /// </summary>
+    public bool TryRead(NeedleId id, Cookie cookie, Span<byte> destination, out int bytesRead, out uint checksum)
     {
         bytesRead = 0;
+        checksum = 0;
         if (!TryLocate(id, out var entry, out var handle))
         {
             return false;
@@ -31,7 +40,6 @@ public sealed partial class NeedleVolume
 
             var length = (int)entry.Length;
             var recordSize = NeedleHeader.RecordSize(length);
-            uint checksum;
             if (recordSize <= SmallRecordLimit)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent((int)recordSize);

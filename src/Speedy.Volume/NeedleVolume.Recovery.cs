@@ -136,7 +136,7 @@ public sealed partial class NeedleVolume
 
     private static void CheckCompactedData(string path, CompactionMarker marker)
     {
-        using var data = DataFile.Open(path, FileMode.Open, null);
+        using var data = DataFile.Open(path, FileMode.Open, null, direct: false);
         Span<byte> block = stackalloc byte[Superblock.Size];
         if (data.Length != marker.DataLength || data.Read(block, 0) != Superblock.Size
             || !Superblock.TryRead(block, out var superblock) || superblock.Revision != marker.Revision)

@@ -145,6 +145,9 @@ public sealed partial class NeedleVolume : IAsyncDisposable
 
     public bool IsSealed => SealReason != SealReason.None;
 
+    /// <summary>Whether large needles are being written past the page cache (<see cref="VolumeOptions.DirectWrites"/>).</summary>
+    public bool WritesDirect => _data.WritesDirect;
+
     public SealReason SealReason
     {
         get
@@ -214,7 +217,7 @@ public sealed partial class NeedleVolume : IAsyncDisposable
 
         var superblock = new Superblock(id, group, TruncateToMilliseconds(options.TimeProvider.GetUtcNow()), 0, options.Size);
         var temporary = VolumePaths.Temporary(paths.Data);
-        var data = DataFile.Open(temporary, FileMode.Create, options.Faults);
+        var data = DataFile.Open(temporary, FileMode.Create, options.Faults, options.DirectWrites);
         try
         {
             Span<byte> block = stackalloc byte[Superblock.Size];
@@ -254,7 +257,7 @@ public sealed partial class NeedleVolume : IAsyncDisposable
             File.Delete(VolumePaths.Temporary(path));
         }
 
-        var data = DataFile.Open(paths.Data, FileMode.Open, options.Faults);
+        var data = DataFile.Open(paths.Data, FileMode.Open, options.Faults, options.DirectWrites);
         try
         {
             var superblock = ReadSuperblock(data, id);

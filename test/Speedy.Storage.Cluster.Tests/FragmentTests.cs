@@ -167,10 +167,9 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
     }
 
     [Theory]
-    [InlineData(LocalCopy.Corrupt)]
     [InlineData(LocalCopy.Throws)]
     [InlineData(LocalCopy.Missing)]
-    public async Task LocalSource_IsAskedFirst_AndABadOrMissingCopyOrAFailedUploadFallsBackToTheImageServers(LocalCopy copy)
+    public async Task LocalSource_IsAskedFirst_AndAFailedOrMissingCopyOrAFailedUploadFallsBackToTheImageServers(LocalCopy copy)
     {
         var content = Bytes(5 * FragmentBytes, seed: 10);
         var local = new FakeLocalSource(copy);
@@ -186,6 +185,41 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
         Assert.Equal(5, local.Uploads);
         Assert.Equal(5, local.Asked);
         Assert.Equal(0, driver.FragmentRetries);
+    }
+
+    [Fact]
+    public async Task LocalSource_ACorruptCopyOnTheReplicaReadFirst_IsReadFromAnotherReplica()
+    {
+        var content = Bytes(3 * FragmentBytes, seed: 11);
+        await using var driver = new ClusterStorageDriver(cluster.DriverOptions(FragmentBytes), cluster.LocalFragments);
+        await using (var writer = await driver.WriterAsync(P("blob"), append: false, Token))
+        {
+            await writer.WriteAsync(content, Token);
+            await writer.CommitAsync(Token);
+        }
+
+        Assert.True(FlipByteIn(cluster.FirstChunkServerDirectory, content.AsSpan(FragmentBytes + 1000, 64)), "the fragment is in the first member's volume");
+
+        Assert.Equal(content, await driver.GetContentAsync(P("blob"), Token));
+        Assert.Equal(0, driver.FragmentRetries);
+    }
+
+    /// <summary>Flips a byte of the first volume file under <paramref name="directory"/> that holds <paramref name="marker"/>.</summary>
+    private static bool FlipByteIn(string directory, ReadOnlySpan<byte> marker)
+    {
+        foreach (var path in Directory.GetFiles(directory, "*.dat", SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(path);
+            var at = bytes.AsSpan().IndexOf(marker);
+            if (at >= 0)
+            {
+                using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                RandomAccess.Write(file, new[] { (byte)~bytes[at] }, at);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public async ValueTask DisposeAsync()
@@ -213,7 +247,6 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
 
     public enum LocalCopy
     {
-        Corrupt,
         Throws,
         Missing,
     }
@@ -227,24 +260,19 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
 
         public int Uploads => _uploads;
 
-        public Task<(string Fid, uint Crc)> UploadAsync(ReadOnlyMemory<byte> data, int index, long offset, CancellationToken cancellationToken)
+        public Task<string> UploadAsync(ReadOnlyMemory<byte> data, uint crc, int index, long offset, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _uploads);
-            return copy == LocalCopy.Corrupt
-                ? Task.FromResult(("1.1,0000000000000001deadbeef", IO.Crc32C.Compute(data.Span) + 1))
-                : Task.FromException<(string, uint)>(new IOException("no writable group"));
+            return Task.FromException<string>(new IOException("no writable group"));
         }
 
         public ValueTask<bool> TryReadAsync(string fid, uint crc, Memory<byte> destination, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _asked);
             destination.Span.Fill(0x5a);
-            return copy switch
-            {
-                LocalCopy.Corrupt => ValueTask.FromResult(true),
-                LocalCopy.Throws => ValueTask.FromException<bool>(new IOException("volume closed")),
-                _ => ValueTask.FromResult(false),
-            };
+            return copy == LocalCopy.Throws
+                ? ValueTask.FromException<bool>(new IOException("volume closed"))
+                : ValueTask.FromResult(false);
         }
     }
 }

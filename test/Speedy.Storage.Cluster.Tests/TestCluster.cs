@@ -16,6 +16,12 @@ public sealed class TestCluster : IAsyncLifetime
 
     public Uri MetaUrl => Cluster.MetaServerUrl;
 
+    /// <summary>The cluster's short paths, as <c>speedy server</c> gives them to its driver.</summary>
+    public ILocalFragmentSource LocalFragments => Cluster.LocalFragments;
+
+    /// <summary>The volumes of the group's first member: the copy the short read path reads.</summary>
+    public string FirstChunkServerDirectory => Cluster.ChunkServers[0].Directory;
+
     private LocalCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster starts in InitializeAsync");
 
     public ClusterStorageOptions DriverOptions(int fragmentBytes = 64 << 10) => new()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Speedy.Registry.Core;
 
@@ -68,27 +67,22 @@ internal static class BlobEndpoints
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
     }
 
+    /// <summary>Reads the blob straight into Kestrel's output buffers: no copy between the driver and the socket.</summary>
     private static async Task CopyAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyBufferSize, length));
-        try
+        var writer = response.BodyWriter;
+        while (length > 0)
         {
-            var body = response.Body;
-            while (length > 0)
+            var memory = writer.GetMemory((int)Math.Min(CopyBufferSize, length));
+            var read = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, length)], cancellationToken);
+            if (read == 0)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)), cancellationToken);
-                if (read == 0)
-                {
-                    throw new IOException("blob ended before its recorded size");
-                }
-
-                await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                length -= read;
+                throw new IOException("blob ended before its recorded size");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            writer.Advance(read);
+            await writer.FlushAsync(cancellationToken);
+            length -= read;
         }
     }
 }

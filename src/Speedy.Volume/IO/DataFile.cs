@@ -3,18 +3,24 @@ using Microsoft.Win32.SafeHandles;
 namespace Speedy.Volume.IO;
 
 /// <summary>
-/// A volume's data file: positional reads and writes on one handle, <c>fdatasync</c>, truncation and
-/// <c>fallocate</c>. The fault hooks sit here, in front of the system calls.
+/// A volume's data file: positional reads and writes on one handle (and large writes' aligned middles on a second,
+/// <c>O_DIRECT</c> one where the filesystem has it), <c>fdatasync</c>, truncation and <c>fallocate</c>. The fault
+/// hooks sit here, in front of the system calls.
 /// </summary>
 internal sealed class DataFile : IDisposable
 {
-    private readonly VolumeFaults? _faults;
+    /// <summary>Large writes go to the disk, and are handed to it, this much at a time.</summary>
+    private const int WritebackPiece = 1 << 20;
 
-    private DataFile(string path, SafeFileHandle handle, VolumeFaults? faults)
+    private readonly VolumeFaults? _faults;
+    private readonly DirectWriter? _direct;
+
+    private DataFile(string path, SafeFileHandle handle, VolumeFaults? faults, bool direct)
     {
         Path = path;
         Handle = handle;
         _faults = faults;
+        _direct = direct ? DirectWriter.TryOpen(path) : null;
     }
 
     public string Path { get; private set; }
@@ -23,20 +29,48 @@ internal sealed class DataFile : IDisposable
 
     public long Length => RandomAccess.GetLength(Handle);
 
-    public static DataFile Open(string path, FileMode mode, VolumeFaults? faults) =>
-        new(path, File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.Read), faults);
+    /// <summary>Whether large writes' middles go past the page cache (opened direct, and the filesystem takes it).</summary>
+    public bool WritesDirect => _direct is { Refused: false };
+
+    /// <param name="path">The file.</param>
+    /// <param name="mode">How to open it.</param>
+    /// <param name="faults">The tests' fault hooks, if any.</param>
+    /// <param name="direct">Whether <see cref="WriteLarge"/> writes past the page cache where it can.</param>
+    public static DataFile Open(string path, FileMode mode, VolumeFaults? faults, bool direct) =>
+        new(path, File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.Read), faults, direct);
 
     /// <summary>Records that the file was renamed, for error messages.</summary>
     public void Renamed(string path) => Path = path;
 
     public void Write(ReadOnlySpan<byte> source, long offset)
     {
-        if (_faults?.Write?.Invoke(offset, source.Length) is { } fault)
+        ThrowFault(offset, source.Length);
+        RandomAccess.Write(Handle, source, offset);
+    }
+
+    /// <summary>
+    /// Writes a large run of a record: its page-aligned middle straight to the disk when the file was opened direct
+    /// and the filesystem takes <c>O_DIRECT</c>, the rest (or all of it, where it does not) through the page cache a piece at a time, starting
+    /// each piece's writeback when <paramref name="startWriteback"/> (the sync then has less to wait for). The two
+    /// never share a page: the middle covers whole pages of this run only.
+    /// </summary>
+    public void WriteLarge(ReadOnlySpan<byte> source, long offset, bool startWriteback)
+    {
+        var start = (offset + DirectWriter.Alignment - 1) & ~(long)(DirectWriter.Alignment - 1);
+        var end = (offset + source.Length) & ~(long)(DirectWriter.Alignment - 1);
+        if (_direct is not null && end - start >= WritebackPiece)
         {
-            throw fault;
+            var head = (int)(start - offset);
+            var middle = (int)(end - start);
+            if (_direct.TryWrite(source.Slice(head, middle), start, Path, ThrowFault))
+            {
+                WriteBuffered(source[..head], offset, startWriteback);
+                WriteBuffered(source[(head + middle)..], end, startWriteback);
+                return;
+            }
         }
 
-        RandomAccess.Write(Handle, source, offset);
+        WriteBuffered(source, offset, startWriteback);
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the file ends; returns the bytes read.</summary>
@@ -109,5 +143,33 @@ internal sealed class DataFile : IDisposable
         return LibC.FAllocate(Handle, LibC.FallocKeepSize, 0, size) == 0;
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        _direct?.Dispose();
+        Handle.Dispose();
+    }
+
+    private void WriteBuffered(ReadOnlySpan<byte> source, long offset, bool startWriteback)
+    {
+        while (!source.IsEmpty)
+        {
+            var piece = source[..Math.Min(source.Length, WritebackPiece)];
+            Write(piece, offset);
+            if (startWriteback)
+            {
+                StartWriteback(offset, piece.Length);
+            }
+
+            offset += piece.Length;
+            source = source[piece.Length..];
+        }
+    }
+
+    private void ThrowFault(long offset, int length)
+    {
+        if (_faults?.Write?.Invoke(offset, length) is { } fault)
+        {
+            throw fault;
+        }
+    }
 }
