@@ -11,7 +11,8 @@ namespace Speedy.ChunkServer;
 /// Chain replication of <c>PUT /needles/{fid}</c>: with <c>X-Speedy-Replicate-To: url1,url2</c> the body goes to
 /// the local volume and, piece by piece as it arrives, to <c>url1</c> with the rest of the list, so the writer's
 /// link carries the bytes once however many replicas there are. The answer is 201 only when the local append is
-/// durable and the next hop answered 201 with the same CRC-32C; any failure is 502 naming the hop that failed.
+/// durable and the next hop answered 201 with the same CRC-32C; any failure is 502 naming the hop that failed, except
+/// a full or sealed volume at any hop, which is 507 or 409 as for an unchained write: the writer tries another volume.
 /// </summary>
 internal static partial class NeedleEndpoints
 {
@@ -90,17 +91,17 @@ internal static partial class NeedleEndpoints
 
         if (localError is not null and not NextHopStoppedException)
         {
-            return HopFailed($"replication failed at {self}: {localError.Message}");
+            return HopFailed($"replication failed at {self}: {localError.Message}", StatusOf(localError));
         }
 
         if (next.Error is not null)
         {
-            return HopFailed(next.Error);
+            return HopFailed(next.Error, next.Status);
         }
 
         if (localError is not null)
         {
-            return HopFailed($"replication failed at {self}: {localError.Message}");
+            return HopFailed($"replication failed at {self}: {localError.Message}", StatusOf(localError));
         }
 
         if (pipe is not null && next.Crc != body.Crc)
@@ -126,6 +127,13 @@ internal static partial class NeedleEndpoints
             {
                 // A later hop failed; its message already names it.
                 return HopOutcome.Failed(await ErrorOfAsync(response, cancellationToken));
+            }
+
+            if (response.StatusCode is HttpStatusCode.InsufficientStorage or HttpStatusCode.Conflict)
+            {
+                // A full or sealed volume, here or at a later hop: the status goes back up the chain as it is.
+                var error = await ErrorOfAsync(response, cancellationToken);
+                return HopOutcome.Failed(error.StartsWith("replication failed at ", StringComparison.Ordinal) ? error : $"replication failed at {next}: {error}", (int)response.StatusCode);
             }
 
             if (response.StatusCode != HttpStatusCode.Created)
@@ -162,5 +170,13 @@ internal static partial class NeedleEndpoints
         }
     }
 
-    private static IResult HopFailed(string message) => ChunkResults.Error(StatusCodes.Status502BadGateway, message);
+    private static IResult HopFailed(string message, int status = StatusCodes.Status502BadGateway) => ChunkResults.Error(status, message);
+
+    /// <summary>507 for a full volume and 409 for a sealed one, as the middleware answers an unchained write; else 502.</summary>
+    private static int StatusOf(Exception error) => error switch
+    {
+        VolumeFullException => StatusCodes.Status507InsufficientStorage,
+        VolumeSealedException => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status502BadGateway,
+    };
 }

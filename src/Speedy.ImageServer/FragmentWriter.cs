@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -12,6 +13,8 @@ namespace Speedy.ImageServer;
 /// Stores a fragment on every member of one group: a chained <c>PUT /needles/{fid}</c> to the first member, which
 /// forwards to the next (so this server's link carries the bytes once). Only a chain that answered 201 with the
 /// fragment's CRC-32C counts; otherwise another group is tried, up to <see cref="ImageServerOptions.UploadGroupAttempts"/>.
+/// A volume found full (or sealed) is tried again in the same group with another volume, or a new one: the master's
+/// topology lists it as writable until the next heartbeats, and it is not picked meanwhile.
 /// </summary>
 internal sealed class FragmentWriter(
     ITopologySource topology,
@@ -24,6 +27,12 @@ internal sealed class FragmentWriter(
 {
     /// <summary>The chunk server's chain header.</summary>
     public const string ReplicateToHeader = "X-Speedy-Replicate-To";
+
+    /// <summary>How long a volume found full is passed over, whatever the topology says (heartbeats come every few seconds).</summary>
+    private static readonly TimeSpan s_fullVolumeMemory = TimeSpan.FromMinutes(1);
+
+    /// <summary>Volumes a write found full or sealed, with when that was learned.</summary>
+    private readonly ConcurrentDictionary<(uint Group, uint Volume), long> _fullVolumes = new();
 
     /// <summary>Stores <paramref name="fragment"/>, whose CRC-32C is <paramref name="crc"/>, on every member of a writable group.</summary>
     public async Task<FragmentStored> UploadAsync(ReadOnlyMemory<byte> fragment, uint crc, long? index, long? offset, CancellationToken cancellationToken)
@@ -39,7 +48,6 @@ internal sealed class FragmentWriter(
                 break;
             }
 
-            tried.Add(group);
             var fileId = new FileId(group.Id, PickVolume(group), await needleIds.NextAsync(cancellationToken).ConfigureAwait(false), Speedy.Volume.Cookie.NewRandom());
             var failure = await TryStoreAsync(group, fileId, fragment, crc, cancellationToken).ConfigureAwait(false);
             if (failure is null)
@@ -48,9 +56,19 @@ internal sealed class FragmentWriter(
             }
 
             metrics.CountFailedUploadAttempt();
-            Log.UploadAttemptFailed(logger, fileId.ToString(), group.Id.Value, failure);
+            if (failure.VolumeFull)
+            {
+                _fullVolumes[(group.Id.Value, fileId.Volume.Value)] = Environment.TickCount64;
+                Log.VolumeFull(logger, fileId.Volume.Value, group.Id.Value);
+            }
+            else
+            {
+                tried.Add(group);
+                Log.UploadAttemptFailed(logger, fileId.ToString(), group.Id.Value, failure.Message);
+            }
+
             failures ??= new StringBuilder();
-            failures.Append("; group ").Append(group.Id.Value).Append(": ").Append(failure);
+            failures.Append("; group ").Append(group.Id.Value).Append(": ").Append(failure.Message);
         }
 
         throw new FragmentException(
@@ -60,13 +78,35 @@ internal sealed class FragmentWriter(
                 : $"no group stored the fragment{failures}");
     }
 
-    private static VolumeId PickVolume(TopologyGroup group) =>
-        group.WritableVolumes.Count > 0
-            ? group.WritableVolumes[Random.Shared.Next(group.WritableVolumes.Count)]
-            : new VolumeId(group.HighestVolume.Value + 1);
+    /// <summary>
+    /// One of the group's writable volumes not found full lately, at random; when there is none, the volume after the
+    /// highest one known, which the members create on the first write.
+    /// </summary>
+    private VolumeId PickVolume(TopologyGroup group)
+    {
+        var now = Environment.TickCount64;
+        var highest = group.HighestVolume.Value;
+        foreach (var ((g, volume), since) in _fullVolumes)
+        {
+            if (now - since > s_fullVolumeMemory.TotalMilliseconds)
+            {
+                _fullVolumes.TryRemove(new KeyValuePair<(uint, uint), long>((g, volume), since));
+            }
+            else if (g == group.Id.Value)
+            {
+                highest = Math.Max(highest, volume);
+            }
+        }
+
+        var candidates = group.WritableVolumes.Where(volume => !_fullVolumes.ContainsKey((group.Id.Value, volume.Value))).ToArray();
+        return candidates.Length > 0 ? candidates[Random.Shared.Next(candidates.Length)] : new VolumeId(highest + 1);
+    }
+
+    /// <summary>Why a group did not store a fragment; <paramref name="VolumeFull"/> when its volume is full or sealed.</summary>
+    private sealed record StoreFailure(string Message, bool VolumeFull = false);
 
     /// <summary>Null when every member stored the fragment; otherwise why not.</summary>
-    private async Task<string?> TryStoreAsync(TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, uint crc, CancellationToken cancellationToken)
+    private async Task<StoreFailure?> TryStoreAsync(TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, uint crc, CancellationToken cancellationToken)
     {
         if (local is not null && group.Members.All(member => local.Contains(member.Url)))
         {
@@ -91,13 +131,15 @@ internal sealed class FragmentWriter(
             using var response = await clients.CreateClient(ImageServerHost.ChunkClient).SendAsync(request, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Created)
             {
-                return $"{head} answered {(int)response.StatusCode}: {await ChunkErrors.ReadAsync(response, timeout.Token).ConfigureAwait(false)}";
+                return new StoreFailure(
+                    $"{head} answered {(int)response.StatusCode}: {await ChunkErrors.ReadAsync(response, timeout.Token).ConfigureAwait(false)}",
+                    response.StatusCode is HttpStatusCode.InsufficientStorage or HttpStatusCode.Conflict);
             }
 
             var written = await response.Content.ReadFromJsonAsync(ImageJsonContext.Default.ChunkNeedleWritten, timeout.Token).ConfigureAwait(false);
             if (written?.Crc != crc || written.Size != fragment.Length)
             {
-                return $"the chain stored {written?.Size} bytes with CRC-32C {written?.Crc:x8}, not {fragment.Length} with {crc:x8}";
+                return new StoreFailure($"the chain stored {written?.Size} bytes with CRC-32C {written?.Crc:x8}, not {fragment.Length} with {crc:x8}");
             }
 
             return null;
@@ -105,12 +147,12 @@ internal sealed class FragmentWriter(
         catch (Exception ex) when (ex is HttpRequestException or IOException or System.Text.Json.JsonException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return ex is OperationCanceledException ? $"{head} did not answer within {options.WriteTimeout}" : $"{head}: {ex.Message}";
+            return new StoreFailure(ex is OperationCanceledException ? $"{head} did not answer within {options.WriteTimeout}" : $"{head}: {ex.Message}");
         }
     }
 
     /// <summary>Null when every (in-process) member stored the fragment; otherwise why not.</summary>
-    private static async Task<string?> TryStoreLocallyAsync(
+    private static async Task<StoreFailure?> TryStoreLocallyAsync(
         ILocalChunkServers local, TopologyGroup group, FileId fileId, ReadOnlyMemory<byte> fragment, uint crc, CancellationToken cancellationToken)
     {
         var writes = group.Members.Select(member => local.WriteAsync(member.Url, fileId, fragment, crc, cancellationToken)).ToArray();
@@ -121,8 +163,10 @@ internal sealed class FragmentWriter(
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var failed = writes.Select((write, i) => (write, group.Members[i].Url)).Where(pair => pair.write.IsFaulted);
-            return string.Join("; ", failed.Select(pair => $"{pair.Url}: {pair.write.Exception!.InnerException!.Message}"));
+            var failed = writes.Select((write, i) => (Error: write.Exception?.InnerException, group.Members[i].Url)).Where(pair => pair.Error is not null).ToArray();
+            return new StoreFailure(
+                string.Join("; ", failed.Select(pair => $"{pair.Url}: {pair.Error!.Message}")),
+                failed.Any(pair => pair.Error is VolumeFullException or VolumeSealedException));
         }
     }
 }

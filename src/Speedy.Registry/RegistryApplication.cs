@@ -49,6 +49,7 @@ public static class RegistryApplication
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         kestrel.Limits.MinRequestBodyDataRate = null;
+        kestrel.Limits.MaxResponseBufferSize = 256 << 10;
     }
 
     /// <summary>TLS (HTTP/1.1 and HTTP/2) on the listen endpoint when a PEM certificate and key are set, else HTTP/1.1.</summary>

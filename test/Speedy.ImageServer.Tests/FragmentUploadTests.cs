@@ -43,6 +43,27 @@ public sealed class FragmentUploadTests
     }
 
     [Fact]
+    public async Task Upload_ToAVolumeThatFilledUp_GoesToANewVolumeOfTheSameGroup_ThoughTheTopologyStillOffersTheFullOne()
+    {
+        // The topology never changes: every group offers no writable volume and volume 0 as its highest, so every
+        // upload starts at volume 1 of some group; the 16 MiB volumes hold five 3 MiB fragments each.
+        await using var cluster = await ImageCluster.StartAsync(Token);
+        var volumes = new HashSet<(uint Group, uint Volume)>();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var data = Payload.Create((ulong)(100 + i), 3 << 20);
+            var stored = await cluster.UploadAsync(data, Token);
+            var fileId = FileId.Parse(stored.Fid);
+            volumes.Add((fileId.Group.Value, fileId.Volume.Value));
+            Assert.Equal(data, await cluster.DownloadAsync(stored.Fid, Token));
+        }
+
+        Assert.True(volumes.Count >= 4, string.Join(", ", volumes));
+        Assert.True(cluster.Metrics.FailedUploadAttempts <= volumes.Count, $"{cluster.Metrics.FailedUploadAttempts} failed attempts over {volumes.Count} volumes");
+    }
+
+    [Fact]
     public async Task Upload_SkipsAGroupWithAMemberMarkedUnhealthy()
     {
         await using var cluster = await ImageCluster.StartAsync(Token);
