@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Speedy.LoadTest;
+
+return await LoadTestCommand.Create().Parse(args).InvokeAsync();
