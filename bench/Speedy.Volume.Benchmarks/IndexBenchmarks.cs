@@ -14,6 +14,7 @@ public class IndexBenchmarks
     private readonly NeedleMap _map = new();
     private readonly Random _random = new(4);
     private readonly byte[] _block = new byte[4096];
+    private readonly byte[] _fragment = new byte[4 << 20];
 
     [GlobalSetup]
     public void Setup()
@@ -24,6 +25,7 @@ public class IndexBenchmarks
         }
 
         new Random(5).NextBytes(_block);
+        new Random(6).NextBytes(_fragment);
     }
 
     [Benchmark]
@@ -34,4 +36,8 @@ public class IndexBenchmarks
 
     [Benchmark]
     public uint Crc32C4KiB() => Crc32C.Compute(_block);
+
+    /// <summary>A fragment's worth: the three-lane path.</summary>
+    [Benchmark]
+    public uint Crc32C4MiB() => Crc32C.Compute(_fragment);
 }

@@ -38,15 +38,36 @@ public class Crc32CTests
         }
     }
 
-    [Fact]
-    public void Append_PieceByPiece_EqualsComputeOfTheWhole()
+    [Theory]
+    [InlineData(3 * 256)]
+    [InlineData(4096)]
+    [InlineData(3 * 8192 - 1)]
+    [InlineData(3 * 8192)]
+    [InlineData(3 * 8192 + 5)]
+    [InlineData(6 * 8192 + 8)]
+    [InlineData(1_000_003)]
+    public void Compute_OfInputsLongEnoughForThreeLanes_MatchesThePortablePath(int length)
     {
-        var bytes = new byte[10_000];
+        var bytes = new byte[length + 3];
+        new Random(length).NextBytes(bytes);
+        for (var start = 0; start < 4; start++)
+        {
+            var span = bytes.AsSpan(start, length);
+            Assert.Equal(Crc32C.AppendPortable(0x1234_5678, span), Crc32C.Append(0x1234_5678, span));
+        }
+    }
+
+    [Theory]
+    [InlineData(333)]
+    [InlineData(33_333)]
+    public void Append_PieceByPiece_EqualsComputeOfTheWhole(int piece)
+    {
+        var bytes = new byte[100_000];
         new Random(7).NextBytes(bytes);
         var crc = 0u;
-        for (var offset = 0; offset < bytes.Length; offset += 333)
+        for (var offset = 0; offset < bytes.Length; offset += piece)
         {
-            crc = Crc32C.Append(crc, bytes.AsSpan(offset, Math.Min(333, bytes.Length - offset)));
+            crc = Crc32C.Append(crc, bytes.AsSpan(offset, Math.Min(piece, bytes.Length - offset)));
         }
 
         Assert.Equal(Crc32C.Compute(bytes), crc);
