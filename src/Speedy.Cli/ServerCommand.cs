@@ -151,7 +151,11 @@ internal static class ServerCommand
     /// <summary>Runs the registry until Ctrl-C or SIGTERM; disposing it (before the store) stops it first.</summary>
     private static async Task<int> RunRegistryAsync(RegistryOptions registry, LocalCluster cluster, CancellationToken cancellationToken)
     {
-        await using var app = RegistryHost.Build(registry, builder => builder.Services.AddSingleton(cluster.LocalFragments));
+        await using var app = RegistryHost.Build(registry, builder =>
+        {
+            builder.Services.AddSingleton(cluster.LocalFragments);
+            builder.Services.AddSingleton(cluster.MetaStore);
+        });
         try
         {
             await app.StartAsync(cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Speedy.Hosting;
+using Speedy.MetaServer;
 using Speedy.Registry.Http;
 using Speedy.Registry.Storage;
 using Speedy.Registry.Uploads;
@@ -73,7 +74,7 @@ public static class RegistryApplication
     {
         "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry"))),
         "memory" => new MemoryStorageDriver(),
-        "speedy" => new ClusterStorageDriver(options.Cluster, services.GetService<ILocalFragmentSource>()),
+        "speedy" => new ClusterStorageDriver(options.Cluster, services.GetService<ILocalFragmentSource>(), services.GetService<IMetaStore>()),
         _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem, memory or speedy"),
     };
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Speedy.MetaServer;
 
 namespace Speedy.Storage.Cluster;
@@ -28,7 +29,8 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
     private const string Root = "/";
     private const int ListPageSize = 1000;
 
-    private readonly MetaClient _meta;
+    private readonly IMetaStore _meta;
+    private readonly bool _ownsMeta;
     private readonly Dictionary<string, ClusterStorageWriter> _writers = new(StringComparer.Ordinal);
     private readonly Lock _writersLock = new();
 
@@ -36,12 +38,17 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
     /// <exception cref="ArgumentException">The options are out of range.</exception>
     /// <param name="options">The meta and image servers, and how files are cut and fetched.</param>
     /// <param name="local">A shorter way to fragments this process holds, asked before the image servers.</param>
-    public ClusterStorageDriver(ClusterStorageOptions options, ILocalFragmentSource? local = null)
+    /// <param name="meta">
+    /// The meta store itself when it runs in this process (<c>speedy server</c>), used instead of the meta servers over
+    /// HTTP; the driver does not dispose it.
+    /// </param>
+    public ClusterStorageDriver(ClusterStorageOptions options, ILocalFragmentSource? local = null, IMetaStore? meta = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _meta = new MetaClient(new MetaClientOptions { Servers = [.. options.MetaServers.Select(url => new Uri(url))] });
+        _ownsMeta = meta is null;
+        _meta = meta ?? new MetaClient(new MetaClientOptions { Servers = [.. options.MetaServers.Select(url => new Uri(url))] });
         Fragments = new FragmentClient(options, local);
     }
 
@@ -260,17 +267,23 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Fragments.Dispose();
-        await _meta.DisposeAsync();
+        if (_ownsMeta)
+        {
+            await _meta.DisposeAsync();
+        }
     }
 
-    /// <summary>Runs a meta-server call, turning "no meta server answered" into the storage seam's error.</summary>
+    /// <summary>
+    /// Runs a meta-store call, turning "no meta server answered" (or, in process, a failing database) into the storage
+    /// seam's error.
+    /// </summary>
     internal static async ValueTask<T> MetaAsync<T>(Func<ValueTask<T>> call)
     {
         try
         {
             return await call();
         }
-        catch (MetaServerUnavailableException ex)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable(ex);
         }
@@ -282,14 +295,17 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
         {
             await call();
         }
-        catch (MetaServerUnavailableException ex)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable(ex);
         }
     }
 
+    /// <summary>No meta server answered, or the in-process store's database failed: worth retrying later.</summary>
+    internal static bool IsUnavailable(Exception ex) => ex is MetaServerUnavailableException or DbException;
+
     /// <summary>The storage seam's error for "no meta server answered".</summary>
-    internal static StorageUnavailableException Unavailable(MetaServerUnavailableException ex) =>
+    internal static StorageUnavailableException Unavailable(Exception ex) =>
         new("the meta server is unavailable: " + ex.Message, ex);
 
     /// <summary>Forgets <paramref name="writer"/>'s claim on its path, if it still holds it.</summary>

@@ -283,11 +283,11 @@ internal sealed class ClusterStorageWriter : IStorageWriter
                 await _driver.Meta.AppendFragmentsAsync(_path, [fragment], _abort.Token);
                 return;
             }
-            catch (MetaServerUnavailableException) when (attempt + 1 < _options.Attempts)
+            catch (Exception ex) when (ClusterStorageDriver.IsUnavailable(ex) && attempt + 1 < _options.Attempts)
             {
                 await Task.Delay(_options.DelayBeforeRetry(attempt + 1), _abort.Token);
             }
-            catch (MetaServerUnavailableException ex)
+            catch (Exception ex) when (ClusterStorageDriver.IsUnavailable(ex))
             {
                 throw ClusterStorageDriver.Unavailable(ex);
             }

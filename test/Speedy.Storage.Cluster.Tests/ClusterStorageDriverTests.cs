@@ -7,3 +7,12 @@ public sealed class ClusterStorageDriverTests(TestCluster cluster) : StorageDriv
 {
     protected override IStorageDriver CreateDriver() => new ClusterStorageDriver(cluster.DriverOptions());
 }
+
+/// <summary>
+/// The same contract as <c>speedy server</c> wires the driver: the meta store and the fragments of the cluster in the
+/// same process, without HTTP.
+/// </summary>
+public sealed class InProcessClusterStorageDriverTests(TestCluster cluster) : StorageDriverConformanceTests, IClassFixture<TestCluster>
+{
+    protected override IStorageDriver CreateDriver() => new ClusterStorageDriver(cluster.DriverOptions(), cluster.LocalFragments, cluster.MetaStore);
+}

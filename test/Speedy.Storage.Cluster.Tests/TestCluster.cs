@@ -16,6 +16,9 @@ public sealed class TestCluster : IAsyncLifetime
 
     public Uri MetaUrl => Cluster.MetaServerUrl;
 
+    /// <summary>The meta server's store, as <c>speedy server</c> gives it to its driver.</summary>
+    public Speedy.MetaServer.IMetaStore MetaStore => Cluster.MetaStore;
+
     /// <summary>The cluster's short paths, as <c>speedy server</c> gives them to its driver.</summary>
     public ILocalFragmentSource LocalFragments => Cluster.LocalFragments;
 
