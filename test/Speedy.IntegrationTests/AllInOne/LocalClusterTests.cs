@@ -47,13 +47,16 @@ public sealed class LocalClusterTests
             Assert.Equal(fragment, await StoreProbe.NeedleAsync(server.Url.ToString(), fid, cancellationToken));
         }
 
-        // The short read path finds it in the volumes of this process, and knows nothing of another needle.
+        // The short read path finds it in the volumes of this process when the CRC is the recorded one, and knows
+        // nothing of another needle.
         var local = new byte[fragment.Length];
-        Assert.True(await cluster.LocalFragments.TryReadAsync(fid, 0, local, cancellationToken));
+        var crc = Speedy.IO.Crc32C.Compute(fragment);
+        Assert.True(await cluster.LocalFragments.TryReadAsync(fid, crc, local, cancellationToken));
         Assert.Equal(fragment, local);
+        Assert.False(await cluster.LocalFragments.TryReadAsync(fid, crc ^ 1, local, cancellationToken));
         var unknown = fid[..^4] + (fid[^4..] == "0000" ? "0001" : "0000");
-        Assert.False(await cluster.LocalFragments.TryReadAsync(unknown, 0, local, cancellationToken));
-        Assert.False(await cluster.LocalFragments.TryReadAsync(fid, 0, new byte[fragment.Length - 1], cancellationToken));
+        Assert.False(await cluster.LocalFragments.TryReadAsync(unknown, crc, local, cancellationToken));
+        Assert.False(await cluster.LocalFragments.TryReadAsync(fid, crc, new byte[fragment.Length - 1], cancellationToken));
 
         using var meta = await http.GetAsync(new Uri(cluster.MetaServerUrl, "health"), cancellationToken);
         Assert.Equal(HttpStatusCode.OK, meta.StatusCode);
