@@ -21,7 +21,12 @@ internal static class SpeedyCommand
     private static readonly Option<int?> s_fragmentSize = new("--fragment-size") { Description = "bytes per fragment of the speedy driver (default 4 MiB)" };
     private static readonly Option<string> s_tlsCert = new("--tls-cert") { Description = "PEM certificate; with --tls-key serves HTTPS (HTTP/1.1 and HTTP/2)" };
     private static readonly Option<string> s_tlsKey = new("--tls-key") { Description = "PEM private key of --tls-cert" };
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
+    private static readonly Option<bool> s_directWrites = new("--direct-writes")
+    {
+        Description = "filesystem driver: write large uploads past the page cache (O_DIRECT): less CPU per pushed byte on a VM, but fresh blobs are read from disk",
+    };
+
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, DirectWrites, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
 
     public static RootCommand Create()
     {
@@ -38,7 +43,7 @@ internal static class SpeedyCommand
 
     private static Command Role(string name, string description)
     {
-        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_tlsCert, s_tlsKey, s_config };
+        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_directWrites, s_tlsCert, s_tlsKey, s_config };
         command.SetAction((parse, cancellationToken) => RunAsync(name, parse, cancellationToken));
         return command;
     }
@@ -49,7 +54,13 @@ internal static class SpeedyCommand
         try
         {
             options = new RegistryOptions();
-            LoadConfiguration(parse, new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)).Bind(options);
+            var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            if (parse.GetValue(s_directWrites))
+            {
+                flags["DirectWrites"] = "true";
+            }
+
+            LoadConfiguration(parse, flags).Bind(options);
             Validate(options);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or FileNotFoundException or InvalidOperationException)

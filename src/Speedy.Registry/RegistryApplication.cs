@@ -72,7 +72,7 @@ public static class RegistryApplication
 
     private static IStorageDriver CreateDriver(RegistryOptions options, IServiceProvider services) => options.Storage switch
     {
-        "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry"))),
+        "filesystem" => new FilesystemStorageDriver(Path.GetFullPath(Path.Combine(options.Data, "registry")), options.DirectWrites),
         "memory" => new MemoryStorageDriver(),
         "speedy" => new ClusterStorageDriver(options.Cluster, services.GetService<ILocalFragmentSource>(), services.GetService<IMetaStore>()),
         _ => throw new InvalidOperationException($"unknown storage driver \"{options.Storage}\"; use filesystem, memory or speedy"),

@@ -20,6 +20,9 @@ public sealed class RegistryOptions
     /// <summary>Where the <c>speedy</c> driver finds the cluster, and how it cuts blobs into fragments.</summary>
     public ClusterStorageOptions Cluster { get; set; } = new();
 
+    /// <summary>The filesystem driver writes large uploads past the page cache (<c>O_DIRECT</c>); see the README.</summary>
+    public bool DirectWrites { get; set; }
+
     /// <summary>Key that signs upload locations; generated and kept in storage when empty.</summary>
     public string? UploadSecret { get; set; }
 

@@ -135,7 +135,8 @@ public sealed partial class FilesystemStorageDriver
                         RandomAccess.SetLength(handle, 0);
                     }
 
-                    return new FilesystemStorageWriter(this, fullPath, directory, handle, RandomAccess.GetLength(handle));
+                    return new FilesystemStorageWriter(
+                        this, fullPath, directory, handle, RandomAccess.GetLength(handle), _directWrites ? DirectWriter.TryOpen(fullPath) : null);
                 }
             }
             catch

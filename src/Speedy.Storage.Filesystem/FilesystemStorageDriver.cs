@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Speedy.IO;
 
 namespace Speedy.Storage.Filesystem;
 
@@ -78,11 +79,19 @@ public sealed partial class FilesystemStorageDriver : IStorageDriver
 
     private readonly string _root;
     private readonly string _rootPrefix;
+    private readonly bool _directWrites;
 
     /// <summary>Serves the tree under <paramref name="rootDirectory"/>, creating the directory if it is missing.</summary>
-    public FilesystemStorageDriver(string rootDirectory)
+    /// <param name="rootDirectory">The directory that "/" maps to.</param>
+    /// <param name="directWrites">
+    /// Writers put the page-aligned middle of large writes on the disk with <c>O_DIRECT</c>, past the page cache
+    /// (<see cref="DirectWriter"/>): less CPU per stored byte on a virtual machine, but a blob just pushed is read
+    /// from the disk.
+    /// </param>
+    public FilesystemStorageDriver(string rootDirectory, bool directWrites = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
+        _directWrites = directWrites;
         var root = Path.GetFullPath(rootDirectory);
         var trimmed = Path.TrimEndingDirectorySeparator(root);
         _root = trimmed;

@@ -5,8 +5,9 @@ namespace Speedy.Storage.Filesystem;
 
 /// <summary>
 /// Writes a file in place with positional writes, unbuffered: each <see cref="WriteAsync"/> reaches the page cache
-/// before it completes, so the bytes are readable at the path at once. Callers should pass large buffers. Holds
-/// the file's <see cref="WriterLock"/> from opening until it is committed, cancelled or disposed.
+/// (or, with direct writes, the disk) before it completes, so the bytes are readable at the path at once. Callers
+/// should pass large buffers. Holds the file's <see cref="WriterLock"/> from opening until it is committed, cancelled
+/// or disposed.
 /// </summary>
 internal sealed class FilesystemStorageWriter : IStorageWriter
 {
@@ -19,6 +20,7 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
     private readonly string _fullPath;
     private readonly string _directory;
     private readonly SafeFileHandle _handle;
+    private readonly DirectWriter? _direct;
     private long _size;
     private int _state;
 
@@ -26,13 +28,14 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
     private bool _unflushed = true;
 
     public FilesystemStorageWriter(
-        FilesystemStorageDriver driver, string fullPath, string directory, SafeFileHandle handle, long size)
+        FilesystemStorageDriver driver, string fullPath, string directory, SafeFileHandle handle, long size, DirectWriter? direct)
     {
         _driver = driver;
         _fullPath = fullPath;
         _directory = directory;
         _handle = handle;
         _size = size;
+        _direct = direct;
     }
 
     public long Size => _size;
@@ -43,7 +46,11 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         _unflushed = true;
         try
         {
-            await RandomAccess.WriteAsync(_handle, buffer, _size, cancellationToken);
+            if (!TryWriteDirect(buffer.Span, _size))
+            {
+                await RandomAccess.WriteAsync(_handle, buffer, _size, cancellationToken);
+            }
+
             _size += buffer.Length;
         }
         catch (Exception)
@@ -148,6 +155,31 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
         }
     }
 
+    /// <summary>
+    /// With direct writes, a buffer with a long page-aligned middle: its head through the page cache, the middle past
+    /// it, then its tail, so the file only ever grows by contiguous bytes. False when the buffer is left to the caller.
+    /// </summary>
+    private bool TryWriteDirect(ReadOnlySpan<byte> source, long offset)
+    {
+        var (start, end) = DirectWriter.AlignedMiddle(offset, source.Length);
+        if (_direct is null || end == start)
+        {
+            return false;
+        }
+
+        var head = (int)(start - offset);
+        var middle = (int)(end - start);
+        RandomAccess.Write(_handle, source[..head], offset);
+        if (!_direct.TryWrite(source.Slice(head, middle), start, _fullPath))
+        {
+            RandomAccess.Write(_handle, source[head..], start);
+            return true;
+        }
+
+        RandomAccess.Write(_handle, source[(head + middle)..], end);
+        return true;
+    }
+
     private void Flush()
     {
         if (!_unflushed)
@@ -175,6 +207,7 @@ internal sealed class FilesystemStorageWriter : IStorageWriter
     /// <summary>Closes the file, which releases its writer lock.</summary>
     private void Close()
     {
+        _direct?.Dispose();
         _handle.Dispose();
         WriterLock.Release(_handle);
     }

@@ -324,6 +324,37 @@ public sealed class FilesystemStorageDriverTests : StorageDriverConformanceTests
         await next.CancelAsync(Token);
     }
 
+    [Fact]
+    public async Task DirectWrites_LargeWritesAtUnalignedOffsets_ReadBack_AndResume()
+    {
+        var direct = new FilesystemStorageDriver(_root, directWrites: true);
+        var content = new byte[(5 << 20) + 4099];
+        new Random(12).NextBytes(content);
+        int[] pieces = [(1 << 20) + 5, 2 << 20, 100, (2 << 20) - 3];
+        await using (var writer = await direct.WriterAsync(P("upload"), append: false, Token))
+        {
+            var offset = 0;
+            foreach (var piece in pieces)
+            {
+                await writer.WriteAsync(content.AsMemory(offset, piece), Token);
+                offset += piece;
+                Assert.Equal(offset, writer.Size);
+            }
+        }
+
+        await using (var resumed = await direct.WriterAsync(P("upload"), append: true, Token))
+        {
+            var written = pieces.Sum();
+            Assert.Equal(written, resumed.Size);
+            await resumed.WriteAsync(content.AsMemory(written), Token);
+            await resumed.CommitAsync(Token);
+        }
+
+        Assert.Equal(content, await direct.GetContentAsync(P("upload"), Token));
+        Assert.Equal(content, await File.ReadAllBytesAsync(OnDisk(P("upload")), Token));
+        await direct.DeleteAsync(P("upload"), Token);
+    }
+
     protected override IStorageDriver CreateDriver() => new FilesystemStorageDriver(_root);
 
     /// <summary>Everything on disk under the root: the root is this test's alone, so it must end up empty.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Speedy.IO;
 
 namespace Speedy.Volume.IO;
 
@@ -56,9 +57,8 @@ internal sealed class DataFile : IDisposable
     /// </summary>
     public void WriteLarge(ReadOnlySpan<byte> source, long offset, bool startWriteback)
     {
-        var start = (offset + DirectWriter.Alignment - 1) & ~(long)(DirectWriter.Alignment - 1);
-        var end = (offset + source.Length) & ~(long)(DirectWriter.Alignment - 1);
-        if (_direct is not null && end - start >= WritebackPiece)
+        var (start, end) = DirectWriter.AlignedMiddle(offset, source.Length);
+        if (_direct is not null && end > start)
         {
             var head = (int)(start - offset);
             var middle = (int)(end - start);
