@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same speedy-loadtest workloads against three registries on loopback, one after another, in one run:
 # CNCF Distribution (Debian's docker-registry, installed with apt if missing), `speedy registry` on the filesystem
-# driver, and `speedy server` (the whole store in one process, with its defaults).
+# driver with --direct-writes (large uploads past the page cache: on this VM the page-cache copy is most of a push's
+# CPU), and `speedy server` (the whole store in one process, with its defaults).
 #
 #   bench/compare.sh [--out DIR] [-- speedy-loadtest options]
 #   bench/compare.sh -- --quick                      (the smoke-test profile: a minute or two in all)
@@ -11,7 +12,7 @@
 # --label, --json and --markdown itself. Each registry gets a fresh empty data directory and a free port, takes the
 # whole load alone and is stopped before the next one starts. Distribution runs with the storage settings of Debian's
 # packaged config.yml (filesystem, in-memory blob descriptor cache, deletes enabled), warn-level logs and no access
-# log; the Speedy roles with their defaults. While the load runs, the server process is sampled every 0.2 s from /proc
+# log; `speedy server` with its defaults. While the load runs, the server process is sampled every 0.2 s from /proc
 # (VmRSS, VmHWM, user + system CPU time).
 #
 # Output in DIR (default bench/results/<UTC time>/): per registry NAME.json and NAME.md (speedy-loadtest's figures),
@@ -164,7 +165,7 @@ measure() { # name port command...: start the registry, load it while sampling i
 }
 
 measure distribution "${ports[0]}" env -u AWS_CA_BUNDLE docker-registry serve "$out/distribution.yml"
-measure speedy-fs "${ports[1]}" "$speedy" registry --storage filesystem --data "$work/speedy-fs" --listen "127.0.0.1:${ports[1]}"
+measure speedy-fs "${ports[1]}" "$speedy" registry --storage filesystem --direct-writes --data "$work/speedy-fs" --listen "127.0.0.1:${ports[1]}"
 measure speedy-server "${ports[2]}" "$speedy" server --data "$work/speedy-server" --listen "127.0.0.1:${ports[2]}"
 
 python3 "$root/bench/compare/summarize.py" "$out" "${loadtest_args[@]}"
