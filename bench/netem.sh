@@ -35,9 +35,9 @@
 #   - the bytes each link carried during the cluster's pushes and pulls, per byte of layer, from the bridge ports'
 #     counters. With chained replication every direction of every link carries a pushed byte once (cs3's outbound
 #     none); a writer that sent every replica itself would show 3 on the image server's outbound link.
-#   - the CPU time of each role per GiB, and the rate at which all roles together would fill every core. The
-#     namespaces share this machine's cores, where a real cluster gives every node its own: when that rate is near
-#     the measured one, the figure is bound by CPU, not by the links.
+#   - the CPU time of each role per GiB, and the most all roles together could carry with every core of this machine
+#     to themselves. The namespaces share this machine's cores, where a real cluster gives every node its own: when
+#     that rate is near the measured one, the figure is bound by CPU, not by the links.
 set -euo pipefail
 
 runs=${1:-3}
@@ -47,7 +47,9 @@ shaping=(rate "$rate" burst 256kb latency 20ms) # one TCP flow reaches the rate 
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 [[ $(id -u) == 0 ]] || { echo "run as root: it creates network namespaces" >&2; exit 1; }
-command -v tc >/dev/null || { echo "needs iproute2 (ip, tc)" >&2; exit 1; }
+for tool in ip tc curl jq perl; do
+    command -v "$tool" >/dev/null || { echo "needs $tool (ip and tc: apt-get install iproute2)" >&2; exit 1; }
+done
 
 subnet=10.231.0
 bridge="speedy-br"
@@ -141,7 +143,8 @@ pull() { # base repo: checks the size and the SHA-256 of what came back
 
 seconds() { awk -v start="$1" -v end="$(date +%s.%N)" 'BEGIN {print end - start}'; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-rate_of() { awk -v bytes="$bytes" '{printf "%.1f\n", bytes / $1 / 1e6}' "$work/$1" | median; }
+rates() { awk -v bytes="$bytes" '{printf "%.1f\n", bytes / $1 / 1e6}' "$work/$1"; } # MB/s of each run
+rate_of() { rates "$1" | median; }
 
 # What each link carried and each role's CPU time, summed per phase (push, pull) over the cluster's runs.
 declare -A carried cpu role_pid
@@ -245,6 +248,7 @@ raw_pull() { # the layer from the source
     [[ $size == "$bytes" ]] || { echo "the source sent $size bytes, not $bytes" >&2; exit 1; }
 }
 
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 for run in $(seq 1 "$runs"); do
     new_layer
     raw_push "$run"
@@ -260,6 +264,7 @@ for run in $(seq 1 "$runs"); do
     count pull 1
 done
 
+load_end=$(cut -d' ' -f1 /proc/loadavg)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 push_rate=$(rate_of speedy.push)
 pull_rate=$(rate_of speedy.pull)
@@ -270,13 +275,15 @@ total=$((runs * bytes))
 
 echo
 echo "Every link, each direction: tc qdisc ... tbf ${shaping[*]} = $(awk -v r="$link_bytes" 'BEGIN {print r / 1e6}') MB/s"
-echo "One $layer_mib MiB layer; median of $runs runs; MB/s = 10^6 bytes/s"
+echo "One $layer_mib MiB layer; median of $runs runs; MB/s = 10^6 bytes/s; load average $load_start at the start, $load_end at the end"
 echo
 echo "| MB/s | push | pull | push/pull |"
 echo "|---|---:|---:|---:|"
 echo "| speedy: one group of 3 chunk servers, chained replication | $push_rate | $pull_rate | $(ratio "$push_rate" "$pull_rate") |"
 echo "| reference: one link, raw TCP (perl in speedy-cs1) | $(rate_of raw.push) | $(rate_of raw.pull) | $(ratio "$(rate_of raw.push)" "$(rate_of raw.pull)") |"
 echo "| reference: one link (speedy registry, memory driver, in speedy-cs1) | $ref_push | $ref_pull | $(ratio "$ref_push" "$ref_pull") |"
+echo
+echo "speedy, each run (MB/s): push $(rates speedy.push | paste -sd' '), pull $(rates speedy.pull | paste -sd' ')"
 echo
 echo "Bytes each link carried per byte of layer (speedy, all runs; in = into the namespace):"
 echo
