@@ -24,6 +24,12 @@ public sealed class ClusterStorageOptions
     /// <summary>How many fragments a reader fetches ahead of the one being read.</summary>
     public int ReadAhead { get; set; } = 4;
 
+    /// <summary>
+    /// The most bytes all readers of the driver hold in fragments fetched ahead; past it a reader fetches only the
+    /// fragment it is reading, so 256 clients pulling large blobs cost 256 fragments of memory, not five times that.
+    /// </summary>
+    public long ReadAheadBytes { get; set; } = 128L << 20;
+
     /// <summary>How many times one fragment upload or read is tried before the operation fails.</summary>
     public int Attempts { get; set; } = 6;
 
@@ -57,9 +63,9 @@ public sealed class ClusterStorageOptions
             throw new ArgumentException("FragmentBytes must be between 4 KiB and 1 GiB");
         }
 
-        if (UploadConcurrency < 1 || ReadAhead < 0 || Attempts < 1)
+        if (UploadConcurrency < 1 || ReadAhead < 0 || ReadAheadBytes < 0 || Attempts < 1)
         {
-            throw new ArgumentException("UploadConcurrency and Attempts must be positive, ReadAhead not negative");
+            throw new ArgumentException("UploadConcurrency and Attempts must be positive, ReadAhead and ReadAheadBytes not negative");
         }
 
         if (RetryDelay < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -20,6 +21,7 @@ internal sealed class FragmentClient : IDisposable
     private int _next;
     private long _retries;
     private long _reads;
+    private long _aheadBytes;
 
     /// <param name="options">Where the image servers are, and how hard to try.</param>
     /// <param name="local">Asked first for every read, when given.</param>
@@ -44,6 +46,27 @@ internal sealed class FragmentClient : IDisposable
 
     /// <summary>Fragment reads started (each counted once, however many attempts it took).</summary>
     public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>
+    /// Buffers of fragments being read: a pool of its own that keeps a few dozen fragment-sized arrays, where the
+    /// shared pool keeps a handful and every miss is a new large-object allocation for the GC to find later.
+    /// </summary>
+    public ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(maxArrayLength: 16 << 20, maxArraysPerBucket: 32);
+
+    /// <summary>Takes <paramref name="bytes"/> of the read-ahead budget (<see cref="ClusterStorageOptions.ReadAheadBytes"/>) if it has them.</summary>
+    public bool TryReserveReadAhead(int bytes)
+    {
+        if (Interlocked.Add(ref _aheadBytes, bytes) <= _options.ReadAheadBytes)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _aheadBytes, -bytes);
+        return false;
+    }
+
+    /// <summary>Gives back what <see cref="TryReserveReadAhead"/> took.</summary>
+    public void ReleaseReadAhead(int bytes) => Interlocked.Add(ref _aheadBytes, -bytes);
 
     /// <summary>Stores <paramref name="data"/> as fragment <paramref name="index"/> at <paramref name="offset"/>.</summary>
     /// <exception cref="StorageUnavailableException">Every attempt failed.</exception>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Speedy.Storage.Cluster;
 
 /// <summary>
@@ -173,58 +171,83 @@ internal sealed class FragmentReadStream : Stream
         _current = null;
     }
 
+    /// <summary>
+    /// Starts fetching the fragment to read next if none is on its way, and more ahead of it while the driver's
+    /// read-ahead budget allows.
+    /// </summary>
     private void Fill()
     {
         while (_ahead.Count < 1 + _readAhead && _nextToFetch < _segments.Length && _segments[_nextToFetch].Offset < _end)
         {
-            _ahead.Enqueue(Fetch.Start(_segments[_nextToFetch++], _client, _stop.Token));
+            var segment = _segments[_nextToFetch];
+            var ahead = (_current is not null || _ahead.Count > 0) && segment.Data is null;
+            if (ahead && !_client.TryReserveReadAhead(segment.Length))
+            {
+                return;
+            }
+
+            _nextToFetch++;
+            _ahead.Enqueue(Fetch.Start(segment, _client, ahead, _stop.Token));
         }
     }
 
-    /// <summary>One fragment on its way in; a pooled buffer unless the bytes were already in memory.</summary>
+    /// <summary>
+    /// One fragment on its way in; a pooled buffer unless the bytes were already in memory, and a share of the
+    /// read-ahead budget when it was fetched ahead.
+    /// </summary>
     private sealed class Fetch
     {
+        private readonly FragmentClient? _client;
+        private readonly bool _ahead;
         private bool _released;
 
-        private Fetch(FileSegment segment, Task<byte[]> task, bool pooled)
+        private Fetch(FileSegment segment, Task<byte[]> task, FragmentClient? client, bool ahead)
         {
             Segment = segment;
             Task = task;
-            Pooled = pooled;
+            _client = client;
+            _ahead = ahead;
         }
 
         public FileSegment Segment { get; }
 
         public Task<byte[]> Task { get; }
 
-        private bool Pooled { get; }
-
-        public static Fetch Start(FileSegment segment, FragmentClient client, CancellationToken cancellationToken)
+        public static Fetch Start(FileSegment segment, FragmentClient client, bool ahead, CancellationToken cancellationToken)
         {
             if (segment.Data is { } data)
             {
-                return new Fetch(segment, System.Threading.Tasks.Task.FromResult(data), pooled: false);
+                return new Fetch(segment, System.Threading.Tasks.Task.FromResult(data), null, ahead: false);
             }
 
             // On the thread pool: a local source reads synchronously, and the fetches ahead must overlap the
             // caller's writing of the current one, not precede it.
-            return new Fetch(segment, System.Threading.Tasks.Task.Run(() => FetchAsync(segment, client, cancellationToken), CancellationToken.None), pooled: true);
+            return new Fetch(segment, System.Threading.Tasks.Task.Run(() => FetchAsync(segment, client, cancellationToken), CancellationToken.None), client, ahead);
         }
 
+        /// <summary>Returns the buffer (once the fetch has one) and the read-ahead share; once only.</summary>
         public void Release()
         {
-            if (_released || !Pooled || !Task.IsCompletedSuccessfully)
+            if (_released || _client is null || !Task.IsCompleted)
             {
                 return;
             }
 
             _released = true;
-            ArrayPool<byte>.Shared.Return(Task.Result);
+            if (Task.IsCompletedSuccessfully)
+            {
+                _client.Buffers.Return(Task.Result);
+            }
+
+            if (_ahead)
+            {
+                _client.ReleaseReadAhead(Segment.Length);
+            }
         }
 
         private static async Task<byte[]> FetchAsync(FileSegment segment, FragmentClient client, CancellationToken cancellationToken)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(segment.Length);
+            var buffer = client.Buffers.Rent(segment.Length);
             try
             {
                 await client.ReadAsync(segment.Fragment.FileId, segment.Fragment.Crc32C, buffer.AsMemory(0, segment.Length), cancellationToken)
@@ -233,7 +256,7 @@ internal sealed class FragmentReadStream : Stream
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                client.Buffers.Return(buffer);
                 throw;
             }
         }

@@ -188,6 +188,21 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
     }
 
     [Fact]
+    public async Task Read_WithTheReadAheadBudgetSpent_FetchesOneFragmentAtATime_AndReturnsEveryByte()
+    {
+        var content = Bytes((6 * FragmentBytes) + 77, seed: 12);
+        await WriteAsync(P("blob"), content);
+        var options = cluster.DriverOptions(FragmentBytes);
+        options.ReadAheadBytes = 0;
+        await using var driver = new ClusterStorageDriver(options);
+
+        var readers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => driver.GetContentAsync(P("blob"), Token).AsTask()));
+
+        Assert.All(readers, read => Assert.Equal(content, read));
+        Assert.Equal(4 * 7, driver.Fragments.Reads);
+    }
+
+    [Fact]
     public async Task LocalSource_ACorruptCopyOnTheReplicaReadFirst_IsReadFromAnotherReplica()
     {
         var content = Bytes(3 * FragmentBytes, seed: 11);
