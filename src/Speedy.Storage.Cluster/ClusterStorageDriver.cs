@@ -54,6 +54,9 @@ public sealed class ClusterStorageDriver : IStorageDriver, IAsyncDisposable
 
     public string Name => "speedy";
 
+    /// <summary>A fragment: given a buffer that large, a reader of this process's own store verifies a fragment in place.</summary>
+    public int PreferredReadSize => Options.FragmentBytes;
+
     /// <summary>Fragment requests retried so far (after a failed attempt), for tests and metrics.</summary>
     public long FragmentRetries => Fragments.Retries;
 

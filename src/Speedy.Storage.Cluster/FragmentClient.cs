@@ -47,6 +47,9 @@ internal sealed class FragmentClient : IDisposable
     /// <summary>Fragment reads started (each counted once, however many attempts it took).</summary>
     public long Reads => Interlocked.Read(ref _reads);
 
+    /// <summary>Whether fragments are read from this process's own store first (<c>speedy server</c>).</summary>
+    public bool ReadsLocally => _local is not null;
+
     /// <summary>
     /// Buffers of fragments being read: a pool of its own that keeps a few dozen fragment-sized arrays, where the
     /// shared pool keeps a handful and every miss is a new large-object allocation for the GC to find later.

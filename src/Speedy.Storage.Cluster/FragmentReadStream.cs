@@ -4,6 +4,8 @@ namespace Speedy.Storage.Cluster;
 /// Reads a file's bytes [start, end) in order from its segments, fetching the fragment being read and up to
 /// <c>readAhead</c> more at once, and never one that starts at or after <c>end</c> (so a Range request touches
 /// only the fragments it needs). Each fragment is checked against its CRC-32C before a byte of it is returned.
+/// When this process holds the fragments (<see cref="FragmentClient.ReadsLocally"/>) and the caller's buffer takes the
+/// whole next fragment, the fragment is read and verified in that buffer, with no buffer of its own and no copy.
 /// </summary>
 internal sealed class FragmentReadStream : Stream
 {
@@ -57,6 +59,16 @@ internal sealed class FragmentReadStream : Stream
 
         if (_current is not { } current || _position >= current.Segment.End)
         {
+            if (TakesWholeFragment(buffer.Length) is { } segment)
+            {
+                _current?.Release();
+                _current = null;
+                _nextToFetch++;
+                await _client.ReadAsync(segment.Fragment.FileId, segment.Fragment.Crc32C, buffer[..segment.Length], cancellationToken).ConfigureAwait(false);
+                _position += segment.Length;
+                return segment.Length;
+            }
+
             _current?.Release();
             _current = null;
             Fill();
@@ -154,6 +166,21 @@ internal sealed class FragmentReadStream : Stream
         }
 
         return low;
+    }
+
+    /// <summary>
+    /// The next fragment when it can go straight into a caller's buffer of <paramref name="length"/> bytes: read from
+    /// this process's store, not fetched ahead already, starting at the position and wholly wanted.
+    /// </summary>
+    private FileSegment? TakesWholeFragment(int length)
+    {
+        if (!_client.ReadsLocally || _ahead.Count > 0 || _nextToFetch >= _segments.Length)
+        {
+            return null;
+        }
+
+        var segment = _segments[_nextToFetch];
+        return segment.Data is null && segment.Offset == _position && segment.End <= _end && segment.Length <= length ? segment : null;
     }
 
     private IEnumerable<Fetch> Outstanding()

@@ -60,6 +60,12 @@ public interface IStorageDriver
         ReaderAsync(path, offset, cancellationToken);
 
     /// <summary>
+    /// How many bytes a caller streaming a file out should ask a reader for at a time. A driver that stores files in
+    /// pieces says the size of a piece, so that a buffer that large takes a whole piece straight from the store.
+    /// </summary>
+    int PreferredReadSize => 256 << 10;
+
+    /// <summary>
     /// Opens a writer, creating the file and its parent directories. With <paramref name="append"/> the writer
     /// continues after the bytes already written at the path (its <see cref="IStorageWriter.Size"/> starts there;
     /// a missing path counts as empty); otherwise it starts empty, discarding what was there.

@@ -219,6 +219,39 @@ public sealed class FragmentTests(TestCluster cluster) : IClassFixture<TestClust
         Assert.Equal(0, driver.FragmentRetries);
     }
 
+    [Fact]
+    public async Task LocalSource_ReadsWholeFragmentsIntoTheCallersBuffer_AndMixedReadSizesStillReturnEveryByteInOrder()
+    {
+        var content = Bytes((5 * FragmentBytes) + 321, seed: 13);
+        await using var driver = new ClusterStorageDriver(cluster.DriverOptions(FragmentBytes), cluster.LocalFragments);
+        await using (var writer = await driver.WriterAsync(P("blob"), append: false, Token))
+        {
+            await writer.WriteAsync(content, Token);
+            await writer.CommitAsync(Token);
+        }
+
+        Assert.Equal(FragmentBytes, ((IStorageDriver)driver).PreferredReadSize);
+        foreach (var start in new[] { 0L, 17L, FragmentBytes })
+        {
+            await using var reader = await driver.ReaderAsync(P("blob"), start, Token);
+            var read = new MemoryStream();
+            var buffer = new byte[FragmentBytes + 5];
+            int[] sizes = [FragmentBytes + 5, 100, FragmentBytes, FragmentBytes - 100, 3];
+            for (var i = 0; ; i++)
+            {
+                var got = await reader.ReadAsync(buffer.AsMemory(0, sizes[i % sizes.Length]), Token);
+                if (got == 0)
+                {
+                    break;
+                }
+
+                read.Write(buffer, 0, got);
+            }
+
+            Assert.Equal(content.AsSpan((int)start).ToArray(), read.ToArray());
+        }
+    }
+
     /// <summary>Flips a byte of the first volume file under <paramref name="directory"/> that holds <paramref name="marker"/>.</summary>
     private static bool FlipByteIn(string directory, ReadOnlySpan<byte> marker)
     {

@@ -6,8 +6,6 @@ namespace Speedy.Registry.Http;
 /// <summary><c>GET</c>/<c>HEAD</c>/<c>DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>, with single byte ranges.</summary>
 internal static class BlobEndpoints
 {
-    private const int CopyBufferSize = 256 << 10;
-
     public static async Task GetAsync(HttpContext context, RegistryContext registry, RegistryRoute route, bool head)
     {
         var digest = RequestExtensions.ParseDigestOrThrow(route.Argument);
@@ -51,7 +49,7 @@ internal static class BlobEndpoints
         }
 
         await using var stream = await registry.Store.OpenBlobAsync(digest, start, length, cancellationToken);
-        await CopyAsync(stream, response, length, cancellationToken);
+        await CopyAsync(stream, response, length, registry.Store.Driver.PreferredReadSize, cancellationToken);
     }
 
     public static async Task DeleteAsync(HttpContext context, RegistryContext registry, RegistryRoute route)
@@ -67,13 +65,16 @@ internal static class BlobEndpoints
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
     }
 
-    /// <summary>Reads the blob straight into Kestrel's output buffers: no copy between the driver and the socket.</summary>
-    private static async Task CopyAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the blob straight into Kestrel's output buffers, in the driver's preferred read size: no copy between the
+    /// driver and the socket.
+    /// </summary>
+    private static async Task CopyAsync(Stream source, HttpResponse response, long length, int readSize, CancellationToken cancellationToken)
     {
         var writer = response.BodyWriter;
         while (length > 0)
         {
-            var memory = writer.GetMemory((int)Math.Min(CopyBufferSize, length));
+            var memory = writer.GetMemory((int)Math.Min(readSize, length));
             var read = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, length)], cancellationToken);
             if (read == 0)
             {
