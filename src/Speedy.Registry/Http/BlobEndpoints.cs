@@ -49,7 +49,7 @@ internal static class BlobEndpoints
         }
 
         await using var stream = await registry.Store.OpenBlobAsync(digest, start, length, cancellationToken);
-        await CopyAsync(stream, response, length, registry.Store.Driver.PreferredReadSize, cancellationToken);
+        await CopyAsync(stream, response, length, registry.BlobReads, cancellationToken);
     }
 
     public static async Task DeleteAsync(HttpContext context, RegistryContext registry, RegistryRoute route)
@@ -67,23 +67,31 @@ internal static class BlobEndpoints
 
     /// <summary>
     /// Reads the blob straight into Kestrel's output buffers, in the driver's preferred read size: no copy between the
-    /// driver and the socket.
+    /// driver and the socket. Each read holds a slot of the <paramref name="budget"/> until it is flushed.
     /// </summary>
-    private static async Task CopyAsync(Stream source, HttpResponse response, long length, int readSize, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream source, HttpResponse response, long length, BlobReadBudget budget, CancellationToken cancellationToken)
     {
         var writer = response.BodyWriter;
         while (length > 0)
         {
-            var memory = writer.GetMemory((int)Math.Min(readSize, length));
-            var read = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, length)], cancellationToken);
-            if (read == 0)
+            await budget.WaitAsync(cancellationToken);
+            try
             {
-                throw new IOException("blob ended before its recorded size");
-            }
+                var memory = writer.GetMemory((int)Math.Min(budget.ReadSize, length));
+                var read = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, length)], cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException("blob ended before its recorded size");
+                }
 
-            writer.Advance(read);
-            await writer.FlushAsync(cancellationToken);
-            length -= read;
+                writer.Advance(read);
+                await writer.FlushAsync(cancellationToken);
+                length -= read;
+            }
+            finally
+            {
+                budget.Release();
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ using Speedy.Registry.Uploads;
 namespace Speedy.Registry.Http;
 
 /// <summary>What every endpoint needs, resolved once from DI.</summary>
-internal sealed class RegistryContext(RegistryOptions options, RegistryStore store, UploadSessions uploads, UploadLocationSigner signer)
+internal sealed class RegistryContext(RegistryOptions options, RegistryStore store, UploadSessions uploads, UploadLocationSigner signer) : IDisposable
 {
     public RegistryOptions Options { get; } = options;
 
@@ -13,4 +13,8 @@ internal sealed class RegistryContext(RegistryOptions options, RegistryStore sto
     public UploadSessions Uploads { get; } = uploads;
 
     public UploadLocationSigner Signer { get; } = signer;
+
+    public BlobReadBudget BlobReads { get; } = new(store.Driver.PreferredReadSize);
+
+    public void Dispose() => BlobReads.Dispose();
 }
