@@ -65,6 +65,7 @@ internal static class BlobEndpoints
 
         RequestExtensions.SetNoBody(context.Response, StatusCodes.Status202Accepted);
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        registry.Events.BlobDeleted(context, route.Name, digest);
     }
 
     /// <summary>Reads the blob straight into Kestrel's output buffers: no copy between the driver and the socket.</summary>
