@@ -23,7 +23,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_KnownKid_FetchesOnceAndServesFromTheCache()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         var source = Source(server);
         for (var i = 0; i < 5; i++)
         {
@@ -37,7 +37,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_UnknownKid_RefreshesOnceThenWaitsTheRefreshInterval()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         var source = Source(server);
         await source.GetKeysAsync(_issuer.KeyId, Token);
 
@@ -63,7 +63,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_ConcurrentCallersWithAnUnknownKid_ShareOneFetch()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         server.Delay = TimeSpan.FromMilliseconds(300);
         var source = Source(server);
         var calls = Enumerable.Range(0, 20).Select(_ => source.GetKeysAsync(_issuer.KeyId, Token).AsTask()).ToArray();
@@ -75,7 +75,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_IndexUnreachableWhenTheSetIsStale_KeepsTheLastGoodSet()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         var source = Source(server);
         await source.GetKeysAsync(_issuer.KeyId, Token);
 
@@ -93,7 +93,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_StaleSet_IsRefetchedSoARetiredKeyStopsBeingTrusted()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         var source = Source(server);
         await source.GetKeysAsync(_issuer.KeyId, Token);
 
@@ -108,7 +108,7 @@ public sealed class JwksKeySourceTests : IDisposable
     {
         var set = JsonNode.Parse(_issuer.Jwks())!.AsObject();
         set["keys"]!.AsArray().Add(new JsonObject { ["kty"] = "oct", ["kid"] = "hmac", ["k"] = Base64UrlEncoder.Encode(new byte[32]), ["alg"] = "HS256" });
-        await using var server = await JwksServer.StartAsync(set.ToJsonString());
+        await using var server = await JwksServer.StartAsync(set.ToJsonString(), Token);
         var keys = await Source(server).GetKeysAsync("hmac", Token);
         Assert.Equal(_issuer.KeyId, Assert.Single(keys).KeyId);
     }
@@ -116,7 +116,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task GetKeys_IndexDownAtTheFirstFetch_ReturnsNoKeysAndRetriesAfterTheInterval()
     {
-        await using var server = await JwksServer.StartAsync(null);
+        await using var server = await JwksServer.StartAsync(null, Token);
         var source = Source(server);
         Assert.Empty(await source.GetKeysAsync(_issuer.KeyId, Token));
         Assert.Empty(await source.GetKeysAsync(_issuer.KeyId, Token));
@@ -130,7 +130,7 @@ public sealed class JwksKeySourceTests : IDisposable
     [Fact]
     public async Task Validator_OverTheJwksSource_AcceptsTheIssuersTokenAndRefusesAnotherKeys()
     {
-        await using var server = await JwksServer.StartAsync(_issuer.Jwks());
+        await using var server = await JwksServer.StartAsync(_issuer.Jwks(), Token);
         var validator = new TokenValidator(_issuer.Issuer, _issuer.Audience, Source(server));
         Assert.True((await validator.ValidateAsync(_issuer.Issue("alice", "repository:a:pull"), Token)).IsValid);
 

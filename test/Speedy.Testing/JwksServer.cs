@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Speedy.Auth;
 
-namespace Speedy.Auth.Tests;
+namespace Speedy.Testing;
 
 /// <summary>A JWKS endpoint on a real Kestrel on loopback, whose document, status and delay the test controls, counting its requests.</summary>
-internal sealed class JwksServer : IAsyncDisposable
+public sealed class JwksServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requests;
@@ -31,7 +32,7 @@ internal sealed class JwksServer : IAsyncDisposable
     /// <summary>How long each answer waits, so concurrent fetches overlap.</summary>
     public TimeSpan Delay { get; set; }
 
-    public static async Task<JwksServer> StartAsync(string? document)
+    public static async Task<JwksServer> StartAsync(string? document, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -51,7 +52,7 @@ internal sealed class JwksServer : IAsyncDisposable
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(body, context.RequestAborted);
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         server = new JwksServer(app, new Uri(new Uri(address), TokenProtocol.JwksPath)) { Document = document };
         return server;

@@ -1,7 +1,7 @@
-namespace Speedy.Auth.Tests;
+namespace Speedy.Testing;
 
 /// <summary>A clock the test moves by hand, for the refresh and cache intervals.</summary>
-internal sealed class ManualClock : TimeProvider
+public sealed class ManualClock : TimeProvider
 {
     private long _ticks = DateTimeOffset.UtcNow.Ticks;
 
