@@ -14,7 +14,9 @@ namespace Speedy.Registry.Auth;
 /// credential the request carries, and either records who it is (<see cref="RegistryPrincipal"/>) or refuses it with
 /// 401 UNAUTHORIZED and a challenge. Token mode answers with Docker's <c>Bearer realm,service,scope</c> challenge
 /// (plus <c>error="invalid_token"</c> for a token that does not validate, <c>error="insufficient_scope"</c> for a
-/// valid one that lacks the access); htpasswd mode with a Basic challenge.
+/// valid one that lacks the access); htpasswd mode with a Basic challenge. A path that names no resource or an
+/// invalid repository is answered (404, 400 NAME_INVALID) before this step: its answer depends on the path alone
+/// and tells nothing about what is stored.
 /// </summary>
 internal sealed class RegistryAuthorization
 {
