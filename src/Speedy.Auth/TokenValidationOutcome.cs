@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Speedy.Auth;
 
 /// <summary>
@@ -14,6 +16,7 @@ public sealed class TokenValidationOutcome
         Failure = failure;
     }
 
+    [MemberNotNullWhen(false, nameof(Failure))]
     public bool IsValid { get; }
 
     /// <summary>The account the token was issued to (<c>sub</c>); null for an anonymous token or an invalid one.</summary>

@@ -105,6 +105,7 @@ internal static class SpeedyCommand
         var auth = options.Auth.Mode switch
         {
             AuthModes.Token => $"tokens of {options.Auth.Issuer} from {options.Auth.Realm}",
+            // Validate refused htpasswd mode without a file.
             AuthModes.Htpasswd => $"htpasswd {Path.GetFullPath(options.Auth.Htpasswd!)}",
             _ => "none",
         };

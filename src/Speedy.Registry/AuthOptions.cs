@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Speedy.Auth;
 
 namespace Speedy.Registry;
@@ -63,7 +64,7 @@ public sealed class AuthOptions
                     throw new FormatException("token authentication needs --auth-realm, the absolute http(s) URL of the index's token endpoint (e.g. https://index.example.com/token)");
                 }
 
-                CheckQuotable(Realm!, "--auth-realm");
+                CheckQuotable(Realm, "--auth-realm");
                 CheckQuotable(Service, "--auth-service");
                 CheckQuotable(Issuer, "--auth-issuer");
                 if (Jwks is not null || !keySourceProvided)
@@ -80,7 +81,7 @@ public sealed class AuthOptions
         }
     }
 
-    private static bool IsHttpUrl(string? value) =>
+    private static bool IsHttpUrl([NotNullWhen(true)] string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>The value goes into a quoted challenge parameter: no quotes, backslashes or control characters.</summary>

@@ -89,7 +89,10 @@ public static class RegistryApplication
     {
         if (auth.Mode == AuthModes.Token)
         {
-            services.AddHttpClient(JwksClient, client => client.Timeout = TimeSpan.FromSeconds(10));
+            // The key source keeps its one client for the process's life; connections are renewed so a moved index is found.
+            services.AddHttpClient(JwksClient, client => client.Timeout = TimeSpan.FromSeconds(10))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
             services.TryAddSingleton<ISigningKeySource>(sp => new JwksKeySource(
                 new Uri(auth.Jwks ?? throw new InvalidOperationException("token authentication needs Auth:Jwks (--auth-jwks) or a registered ISigningKeySource")),
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksClient),

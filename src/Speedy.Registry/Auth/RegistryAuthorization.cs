@@ -58,27 +58,31 @@ internal sealed class RegistryAuthorization
             return ValueTask.CompletedTask;
         }
 
-        if (_htpasswd is not null)
+        if (_tokens is not null)
         {
-            AuthorizeBasic(context);
-            return ValueTask.CompletedTask;
+            return AuthorizeBearerAsync(context, required, _tokens);
         }
 
-        return AuthorizeBearerAsync(context, required);
+        if (_htpasswd is not null)
+        {
+            AuthorizeBasic(context, _htpasswd);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
-    private async ValueTask AuthorizeBearerAsync(HttpContext context, RequiredAccess required)
+    private async ValueTask AuthorizeBearerAsync(HttpContext context, RequiredAccess required, TokenValidator tokens)
     {
         if (!TryGetCredentials(context.Request, BearerScheme, out var token))
         {
             throw BearerChallenge(context, required, null, "authentication required");
         }
 
-        var outcome = await _tokens!.ValidateAsync(token, context.RequestAborted);
+        var outcome = await tokens.ValidateAsync(token, context.RequestAborted);
         if (!outcome.IsValid)
         {
-            Log.TokenRefused(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, outcome.Failure!);
-            throw BearerChallenge(context, required, "invalid_token", outcome.Failure!);
+            Log.TokenRefused(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, outcome.Failure);
+            throw BearerChallenge(context, required, "invalid_token", outcome.Failure);
         }
 
         if (required.Type is { } type && !outcome.Allows(type, required.Name, required.Action))
@@ -90,14 +94,14 @@ internal sealed class RegistryAuthorization
         context.Features.Set(new RegistryPrincipal(outcome.Subject, outcome));
     }
 
-    private void AuthorizeBasic(HttpContext context)
+    private void AuthorizeBasic(HttpContext context, HtpasswdAuthenticator htpasswd)
     {
         if (!TryGetCredentials(context.Request, BasicScheme, out var encoded))
         {
             throw BasicChallenge(context, "authentication required");
         }
 
-        if (!TryDecodeBasic(encoded, out var user, out var password) || !_htpasswd!.Authenticate(user, password))
+        if (!TryDecodeBasic(encoded, out var user, out var password) || !htpasswd.Authenticate(user, password))
         {
             Log.BasicRefused(_logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
             throw BasicChallenge(context, "invalid user name or password");
