@@ -26,7 +26,14 @@ internal static class SpeedyCommand
         Description = "filesystem driver: write large uploads past the page cache (O_DIRECT): less CPU per pushed byte on a VM, but fresh blobs are read from disk",
     };
 
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, DirectWrites, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
+    private static readonly Option<string> s_auth = new("--auth") { Description = "authentication: none, htpasswd (Basic users of --htpasswd) or token (the index's bearer tokens) (default none)" };
+    private static readonly Option<string> s_authRealm = new("--auth-realm") { Description = "token: the index's token endpoint URL clients are sent to; htpasswd: the Basic realm (default speedy)" };
+    private static readonly Option<string> s_authService = new("--auth-service") { Description = "the service name in challenges and the audience tokens must carry (default speedy-registry)" };
+    private static readonly Option<string> s_authIssuer = new("--auth-issuer") { Description = "the issuer tokens must carry (default speedy-index)" };
+    private static readonly Option<string> s_authJwks = new("--auth-jwks") { Description = "token: URL of the index's public keys (JWKS), e.g. https://index.example.com/.well-known/jwks.json" };
+    private static readonly Option<string> s_htpasswd = new("--htpasswd") { Description = "htpasswd: the file of users and bcrypt hashes (htpasswd -B)" };
+
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, DirectWrites, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for registry also Auth:Mode, Auth:Realm, Auth:Service, Auth:Issuer, Auth:Jwks, Auth:Htpasswd; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
 
     public static RootCommand Create()
     {
@@ -38,12 +45,13 @@ internal static class SpeedyCommand
         root.Subcommands.Add(ImageServerCommand.Create());
         root.Subcommands.Add(MetaServerCommand.Create());
         s_storage.AcceptOnlyFromAmong("filesystem", "memory", "speedy");
+        s_auth.AcceptOnlyFromAmong(AuthModes.None, AuthModes.Htpasswd, AuthModes.Token);
         return root;
     }
 
     private static Command Role(string name, string description)
     {
-        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_directWrites, s_tlsCert, s_tlsKey, s_config };
+        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_directWrites, s_tlsCert, s_tlsKey, s_auth, s_authRealm, s_authService, s_authIssuer, s_authJwks, s_htpasswd, s_config };
         command.SetAction((parse, cancellationToken) => RunAsync(name, parse, cancellationToken));
         return command;
     }
@@ -60,10 +68,17 @@ internal static class SpeedyCommand
                 flags["DirectWrites"] = "true";
             }
 
+            AddFlag(parse, s_auth, "Auth:Mode", flags);
+            AddFlag(parse, s_authRealm, "Auth:Realm", flags);
+            AddFlag(parse, s_authService, "Auth:Service", flags);
+            AddFlag(parse, s_authIssuer, "Auth:Issuer", flags);
+            AddFlag(parse, s_authJwks, "Auth:Jwks", flags);
+            AddFlag(parse, s_htpasswd, "Auth:Htpasswd", flags);
+
             LoadConfiguration(parse, flags).Bind(options);
             Validate(options);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or FileNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"speedy {role}: {ex.Message}");
             return 2;
@@ -87,7 +102,14 @@ internal static class SpeedyCommand
             "speedy" => $"speedy (meta servers {string.Join(", ", options.Cluster.MetaServers)}; image servers {string.Join(", ", options.Cluster.ImageServers)})",
             _ => options.Storage,
         };
-        Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}");
+        var auth = options.Auth.Mode switch
+        {
+            AuthModes.Token => $"tokens of {options.Auth.Issuer} from {options.Auth.Realm}",
+            // Validate refused htpasswd mode without a file.
+            AuthModes.Htpasswd => $"htpasswd {Path.GetFullPath(options.Auth.Htpasswd!)}",
+            _ => "none",
+        };
+        Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}, auth {auth}");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
@@ -145,6 +167,7 @@ internal static class SpeedyCommand
         }
 
         ValidateServing(options);
+        options.Auth.Validate();
     }
 
     /// <summary>What every registry role checks whatever its storage: the listen address, TLS and the limits.</summary>

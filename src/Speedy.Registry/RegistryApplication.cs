@@ -3,8 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Speedy.Auth;
 using Speedy.Hosting;
 using Speedy.MetaServer;
+using Speedy.Registry.Auth;
+using Speedy.Registry.Events;
 using Speedy.Registry.Http;
 using Speedy.Registry.Storage;
 using Speedy.Registry.Uploads;
@@ -18,6 +23,8 @@ namespace Speedy.Registry;
 /// <summary>Wires the registry into an ASP.NET Core application: services, Kestrel and the <c>/v2/</c> routes.</summary>
 public static class RegistryApplication
 {
+    private const string JwksClient = "speedy-jwks";
+
     /// <summary>Registers the registry's services over the driver the options name.</summary>
     public static IServiceCollection AddSpeedyRegistry(this IServiceCollection services, RegistryOptions options)
     {
@@ -29,6 +36,9 @@ public static class RegistryApplication
         services.AddSingleton<UploadSessions>();
         services.AddSingleton(sp => new UploadLocationSigner(sp.GetRequiredService<IStorageDriver>(), options.UploadSecret));
         services.AddSingleton<RegistryContext>();
+        services.TryAddSingleton<IRegistryEvents, NoRegistryEvents>();
+        services.AddSingleton<RegistryEventPublisher>();
+        AddAuthorization(services, options.Auth);
         return services;
     }
 
@@ -68,6 +78,36 @@ public static class RegistryApplication
         {
             listen.Protocols = HttpProtocols.Http1;
         }
+    }
+
+    /// <summary>
+    /// The authorization step of <see cref="AuthOptions.Mode"/>. Token mode validates against the registered
+    /// <see cref="ISigningKeySource"/> (<c>speedy server</c> registers the index's keys in process, after this call),
+    /// else against the JWKS that <see cref="AuthOptions.Jwks"/> names, fetched over HTTP.
+    /// </summary>
+    private static void AddAuthorization(IServiceCollection services, AuthOptions auth)
+    {
+        if (auth.Mode == AuthModes.Token)
+        {
+            // The key source keeps its one client for the process's life; connections are renewed so a moved index is found.
+            services.AddHttpClient(JwksClient, client => client.Timeout = TimeSpan.FromSeconds(10))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            services.TryAddSingleton<ISigningKeySource>(sp => new JwksKeySource(
+                new Uri(auth.Jwks ?? throw new InvalidOperationException("token authentication needs Auth:Jwks (--auth-jwks) or a registered ISigningKeySource")),
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(JwksClient),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<JwksKeySource>>()));
+        }
+
+        services.AddSingleton(sp => RegistryAuthorization.Create(
+            auth,
+            sp.GetRequiredService<ILogger<RegistryAuthorization>>(),
+            sp.GetRequiredService<ISigningKeySource>,
+            () => new HtpasswdAuthenticator(
+                auth.Htpasswd ?? throw new InvalidOperationException("htpasswd authentication needs Auth:Htpasswd (--htpasswd)"),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<HtpasswdAuthenticator>>())));
     }
 
     private static IStorageDriver CreateDriver(RegistryOptions options, IServiceProvider services) => options.Storage switch

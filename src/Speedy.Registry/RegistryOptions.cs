@@ -35,4 +35,7 @@ public sealed class RegistryOptions
     public int MaxPageSize { get; set; } = 1000;
 
     public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>Who may do what: nobody is asked (<c>none</c>), Basic users of an htpasswd file, or the index's tokens.</summary>
+    public AuthOptions Auth { get; set; } = new();
 }

@@ -146,7 +146,7 @@ public sealed class RoutingTests
     /// Sends the request target exactly as written, as Kestrel would receive it: no dot-segment removal or
     /// re-escaping by a client <see cref="Uri"/>. The decoded path is what a front end that does not normalize passes on.
     /// </summary>
-    internal static async Task<HttpResponseMessage> SendRawAsync(TestRegistry registry, HttpMethod method, string target, byte[]? body = null)
+    internal static async Task<HttpResponseMessage> SendRawAsync(TestRegistry registry, HttpMethod method, string target, byte[]? body = null, string? authorization = null)
     {
         var query = target.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? target : target[..query];
@@ -157,6 +157,11 @@ public sealed class RoutingTests
                 context.Request.Path = PathString.FromUriComponent(path);
                 context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(target[query..]);
                 context.Features.Get<IHttpRequestFeature>()!.RawTarget = target;
+                if (authorization is not null)
+                {
+                    context.Request.Headers.Authorization = authorization;
+                }
+
                 if (body is not null)
                 {
                     context.Request.Body = new MemoryStream(body);

@@ -63,6 +63,7 @@ internal static class BlobEndpoints
 
         RequestExtensions.SetNoBody(context.Response, StatusCodes.Status202Accepted);
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        registry.Events.BlobDeleted(context, route.Name, digest);
     }
 
     /// <summary>

@@ -19,4 +19,13 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "{Method} {Path}: storage unavailable")]
     public static partial void StorageUnavailable(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "{Method} {Path}: bearer token refused: {Reason}")]
+    public static partial void TokenRefused(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "{Method} {Path}: Basic credentials refused")]
+    public static partial void BasicRefused(ILogger logger, string method, string path);
+
+    [LoggerMessage(8, LogLevel.Warning, "the registry event sink failed on {Event} for {Path}")]
+    public static partial void EventSinkFailed(ILogger logger, string @event, string path, Exception exception);
 }

@@ -38,6 +38,7 @@ internal static class ManifestEndpoints
         if (!head)
         {
             await response.Body.WriteAsync(manifest.Content, cancellationToken);
+            registry.Events.ManifestPulled(context, route.Name, route.Argument, manifest.Digest);
         }
     }
 
@@ -64,6 +65,8 @@ internal static class ManifestEndpoints
         {
             response.Headers["OCI-Subject"] = subject.Digest.ToString();
         }
+
+        registry.Events.ManifestPushed(context, route.Name, tag, digest, manifest.MediaType, content.Length);
     }
 
     public static async Task DeleteAsync(HttpContext context, RegistryContext registry, RegistryRoute route)
@@ -77,10 +80,16 @@ internal static class ManifestEndpoints
             {
                 throw new RegistryException(OciErrorCode.ManifestUnknown, $"tag {tag} is not known to repository {route.Name}");
             }
+
+            registry.Events.TagDeleted(context, route.Name, tag);
         }
         else if (!await registry.Store.DeleteManifestAsync(route.Name, digest!.Value, cancellationToken))
         {
             throw new RegistryException(OciErrorCode.ManifestUnknown, $"manifest {digest} is not known to repository {route.Name}");
+        }
+        else
+        {
+            registry.Events.ManifestDeleted(context, route.Name, digest.Value);
         }
 
         RequestExtensions.SetNoBody(context.Response, StatusCodes.Status202Accepted);

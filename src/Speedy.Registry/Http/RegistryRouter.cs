@@ -5,7 +5,8 @@ using Speedy.Registry.Core;
 namespace Speedy.Registry.Http;
 
 /// <summary>
-/// Dispatches every request to its endpoint class. ASP.NET routing cannot express repository names with
+/// Dispatches every request to its endpoint class, after <see cref="Auth.RegistryAuthorization"/> let it through
+/// when authentication is on. ASP.NET routing cannot express repository names with
 /// slashes before a fixed suffix, so <see cref="RegistryRoute"/> parses the path instead. The path is the
 /// request target as the client sent it, not the server's decoded and dot-segment-normalized
 /// <see cref="HttpRequest.Path"/>: "/v2/a/../b/tags/list" must be refused as an invalid name, not quietly served
@@ -26,6 +27,26 @@ internal static class RegistryRouter
 
         var rest = path.Length <= Prefix.Length + 1 ? string.Empty : path[(Prefix.Length + 1)..];
         var route = RegistryRoute.Parse(rest) ?? throw NotFound(path);
+        if (registry.Authorization.Enabled)
+        {
+            var authorization = registry.Authorization.AuthorizeAsync(context, route);
+            if (!authorization.IsCompletedSuccessfully)
+            {
+                return DispatchAfterAsync(authorization, context, registry, route, path);
+            }
+        }
+
+        return Dispatch(context, registry, route, path);
+    }
+
+    private static async Task DispatchAfterAsync(ValueTask authorization, HttpContext context, RegistryContext registry, RegistryRoute route, string path)
+    {
+        await authorization;
+        await Dispatch(context, registry, route, path);
+    }
+
+    private static Task Dispatch(HttpContext context, RegistryContext registry, RegistryRoute route, string path)
+    {
         var method = context.Request.Method;
         var get = HttpMethods.IsGet(method);
         var head = HttpMethods.IsHead(method);

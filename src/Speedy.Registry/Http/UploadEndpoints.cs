@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Speedy.Auth;
+using Speedy.Registry.Auth;
 using Speedy.Registry.Core;
 
 namespace Speedy.Registry.Http;
@@ -108,6 +110,13 @@ internal static class UploadEndpoints
         if (!RepositoryName.IsValid(from))
         {
             throw new RegistryException(OciErrorCode.NameInvalid, $"invalid source repository name \"{RequestExtensions.Shorten(from)}\"");
+        }
+
+        // A token without pull on the source gets a plain upload session, as if the blob were not there: mounting
+        // would hand it a blob it may not read, and refusing would tell it the blob exists.
+        if (!RegistryPrincipal.MayAccessRepository(context, registry.Authorization, from, ResourceActions.Pull))
+        {
+            return false;
         }
 
         var cancellationToken = context.RequestAborted;

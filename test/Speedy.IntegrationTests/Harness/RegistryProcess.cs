@@ -1,3 +1,4 @@
+using System.Net;
 using Speedy.Testing;
 
 namespace Speedy.IntegrationTests.Harness;
@@ -38,6 +39,14 @@ public sealed class RegistryProcess : IAsyncDisposable
         string dataDirectory, ITestOutputHelper output, CancellationToken cancellationToken, SelfSignedCertificate? tls = null) =>
         StartOnFreePortAsync("registry", ["--data", dataDirectory, "--storage", "filesystem"], tls, output, cancellationToken);
 
+    /// <summary>
+    /// `speedy registry` on the filesystem driver with authentication on (<paramref name="authArguments"/>, e.g.
+    /// `--auth htpasswd --htpasswd FILE`): ready when `GET /v2/` asks for credentials.
+    /// </summary>
+    public static Task<RegistryProcess> StartAuthenticatedRegistryAsync(
+        string dataDirectory, string[] authArguments, ITestOutputHelper output, CancellationToken cancellationToken) =>
+        StartOnFreePortAsync("registry", ["--data", dataDirectory, "--storage", "filesystem", .. authArguments], tls: null, output, cancellationToken, HttpStatusCode.Unauthorized);
+
     /// <summary>`speedy server --listen 127.0.0.1:PORT --data DIR` (all roles in one process) on a free port.</summary>
     public static Task<RegistryProcess> StartServerAsync(
         string dataDirectory, ITestOutputHelper output, CancellationToken cancellationToken) =>
@@ -57,6 +66,7 @@ public sealed class RegistryProcess : IAsyncDisposable
                 Readiness = new ReadinessProbe
                 {
                     Url = new Uri(baseAddress, "v2/"),
+                    Status = startInfo.ReadyStatus,
                     Timeout = startInfo.ReadyTimeout,
                     RequestTimeout = TimeSpan.FromSeconds(10),
                     Interval = TimeSpan.FromMilliseconds(100),
@@ -71,7 +81,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private static Task<RegistryProcess> StartOnFreePortAsync(
-        string role, string[] arguments, SelfSignedCertificate? tls, ITestOutputHelper output, CancellationToken cancellationToken)
+        string role, string[] arguments, SelfSignedCertificate? tls, ITestOutputHelper output, CancellationToken cancellationToken, HttpStatusCode readyStatus = HttpStatusCode.OK)
     {
         string[] tlsArguments = tls is null ? [] : ["--tls-cert", tls.CertificatePath, "--tls-key", tls.KeyPath];
         return FreePort.StartOnFreePortAsync(
@@ -81,6 +91,7 @@ public sealed class RegistryProcess : IAsyncDisposable
                     Arguments = [role, "--listen", $"127.0.0.1:{port}", .. arguments, .. tlsArguments],
                     Port = port,
                     TlsCertificate = tls?.Certificate,
+                    ReadyStatus = readyStatus,
                 },
                 output,
                 cancellationToken),

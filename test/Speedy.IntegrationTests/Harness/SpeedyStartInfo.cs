@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Speedy.IntegrationTests.Harness;
@@ -20,4 +21,7 @@ public sealed class SpeedyStartInfo
     public X509Certificate2? TlsCertificate { get; init; }
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>What `GET /v2/` answers once the process is ready: 200, or 401 when authentication is on.</summary>
+    public HttpStatusCode ReadyStatus { get; init; } = HttpStatusCode.OK;
 }

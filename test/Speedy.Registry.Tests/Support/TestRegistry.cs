@@ -30,7 +30,8 @@ internal sealed class TestRegistry : IAsyncDisposable
 
     /// <param name="driver">A driver to share with another instance (a replica); a fresh memory driver when null.</param>
     /// <param name="configure">Changes to the options before the registry is built.</param>
-    public static async Task<TestRegistry> StartAsync(IStorageDriver? driver = null, Action<RegistryOptions>? configure = null)
+    /// <param name="services">Registrations after the registry's own (an event sink, a key source, a clock).</param>
+    public static async Task<TestRegistry> StartAsync(IStorageDriver? driver = null, Action<RegistryOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var options = new RegistryOptions { Storage = "memory" };
         configure?.Invoke(options);
@@ -43,6 +44,8 @@ internal sealed class TestRegistry : IAsyncDisposable
             {
                 builder.Services.AddSingleton(driver);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestRegistry(app, logs);
