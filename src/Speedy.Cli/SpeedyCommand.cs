@@ -44,6 +44,7 @@ internal static class SpeedyCommand
         root.Subcommands.Add(MasterCommand.Create());
         root.Subcommands.Add(ImageServerCommand.Create());
         root.Subcommands.Add(MetaServerCommand.Create());
+        root.Subcommands.Add(IndexCommand.Create());
         s_storage.AcceptOnlyFromAmong("filesystem", "memory", "speedy");
         s_auth.AcceptOnlyFromAmong(AuthModes.None, AuthModes.Htpasswd, AuthModes.Token);
         return root;
