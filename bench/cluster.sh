@@ -91,7 +91,7 @@ fs_port=5101
 cluster_port=5102
 "$speedy" registry --storage filesystem --data "$work/fs" --listen "127.0.0.1:$fs_port" >"$work/fs.log" 2>&1 &
 pids+=($!)
-"$speedy" server --data "$work/cluster" --listen "127.0.0.1:$cluster_port" --chunk-servers 3 --replicas 3 \
+"$speedy" server --auth none --data "$work/cluster" --listen "127.0.0.1:$cluster_port" --chunk-servers 3 --replicas 3 \
     ${FRAGMENT_SIZE:+--fragment-size "$FRAGMENT_SIZE"} >"$work/cluster.log" 2>&1 &
 pids+=($!)
 wait_ready "127.0.0.1:$fs_port"

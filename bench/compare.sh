@@ -166,7 +166,7 @@ measure() { # name port command...: start the registry, load it while sampling i
 
 measure distribution "${ports[0]}" env -u AWS_CA_BUNDLE docker-registry serve "$out/distribution.yml"
 measure speedy-fs "${ports[1]}" "$speedy" registry --storage filesystem --direct-writes --data "$work/speedy-fs" --listen "127.0.0.1:${ports[1]}"
-measure speedy-server "${ports[2]}" "$speedy" server --data "$work/speedy-server" --listen "127.0.0.1:${ports[2]}"
+measure speedy-server "${ports[2]}" "$speedy" server --auth none --data "$work/speedy-server" --listen "127.0.0.1:${ports[2]}"
 
 python3 "$root/bench/compare/summarize.py" "$out" "${loadtest_args[@]}"
 echo

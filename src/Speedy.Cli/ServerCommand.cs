@@ -8,7 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Speedy.Cluster;
 using Speedy.Hosting;
+using Speedy.Auth;
+using Speedy.Index;
+using Speedy.Index.Events;
+using Speedy.Index.Store;
 using Speedy.Registry;
+using Speedy.Registry.Events;
 
 namespace Speedy.Cli;
 
@@ -31,6 +36,16 @@ internal static class ServerCommand
         Description = "chunk servers per group, i.e. copies of every fragment (default 1: copies on one disk do not survive the disk; fixed once data exists)",
     };
 
+    private static readonly Option<string> s_auth = new("--auth")
+    {
+        Description = "token (default): the built-in index signs clients in and issues tokens; none: anyone may push and pull",
+    };
+
+    private static readonly Option<string> s_publicUrl = new("--public-url")
+    {
+        Description = "the URL clients reach this server at, for the token realm (default http(s)://<listen>; needed when listening on all addresses)",
+    };
+
     private static readonly Option<long?> s_volumeSize = new("--volume-size")
     {
         Description = "bytes per new volume, 1 MiB to 32 GiB; every chunk server preallocates two (default 1 GiB)",
@@ -48,6 +63,9 @@ internal static class ServerCommand
         command.Options.Add(s_chunkServers);
         command.Options.Add(s_replicas);
         command.Options.Add(s_volumeSize);
+        command.Options.Add(s_auth);
+        command.Options.Add(s_publicUrl);
+        s_auth.AcceptOnlyFromAmong(AuthModes.Token, AuthModes.None);
         command.SetAction(RunAsync);
         return command;
     }
@@ -56,6 +74,7 @@ internal static class ServerCommand
     {
         RegistryOptions registry;
         LocalClusterOptions store;
+        IndexOptions? index;
         IPEndPoint listen;
         try
         {
@@ -63,6 +82,8 @@ internal static class ServerCommand
             Add(flags, "ChunkServers", parse.GetValue(s_chunkServers)?.ToString(CultureInfo.InvariantCulture));
             Add(flags, "Replicas", parse.GetValue(s_replicas)?.ToString(CultureInfo.InvariantCulture));
             Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(CultureInfo.InvariantCulture));
+            Add(flags, "Auth:Mode", parse.GetValue(s_auth));
+            Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
             var configuration = SpeedyCommand.LoadConfiguration(parse, flags);
             registry = new RegistryOptions();
             configuration.Bind(registry);
@@ -74,6 +95,7 @@ internal static class ServerCommand
             SpeedyCommand.ValidateServing(registry);
             listen = ListenAddress.Parse(registry.Listen);
             store.Validate();
+            index = ConfigureAuth(configuration, registry, listen);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException or FileNotFoundException or InvalidOperationException)
         {
@@ -133,7 +155,7 @@ internal static class ServerCommand
                 return 2;
             }
 
-            return await RunRegistryAsync(registry, cluster, cancellationToken);
+            return await RunRegistryAsync(registry, index, cluster, cancellationToken);
         }
         finally
         {
@@ -148,14 +170,81 @@ internal static class ServerCommand
         }
     }
 
-    /// <summary>Runs the registry until Ctrl-C or SIGTERM; disposing it (before the store) stops it first.</summary>
-    private static async Task<int> RunRegistryAsync(RegistryOptions registry, LocalCluster cluster, CancellationToken cancellationToken)
+    /// <summary>
+    /// Token authentication (the default) by the index hosted in this process, with its data under <c>--data</c>: the
+    /// realm is the public URL's <c>/token</c>, and the registry takes the index's keys and events in process. Null
+    /// when authentication is off (<c>--auth none</c>).
+    /// </summary>
+    private static IndexOptions? ConfigureAuth(IConfiguration configuration, RegistryOptions registry, IPEndPoint listen)
     {
-        await using var app = RegistryHost.Build(registry, builder =>
+        if (configuration["Auth:Mode"] is null)
         {
-            builder.Services.AddSingleton(cluster.LocalFragments);
-            builder.Services.AddSingleton(cluster.MetaStore);
-        });
+            registry.Auth.Mode = AuthModes.Token;
+        }
+
+        if (registry.Auth.Mode == AuthModes.None)
+        {
+            return null;
+        }
+
+        if (registry.Auth.Mode != AuthModes.Token)
+        {
+            throw new FormatException($"--auth must be {AuthModes.Token} or {AuthModes.None}, not \"{registry.Auth.Mode}\"");
+        }
+
+        var index = new IndexOptions();
+        configuration.Bind(index);
+        index.Data = registry.Data;
+        if (string.IsNullOrEmpty(index.PublicUrl))
+        {
+            if (listen.Address.Equals(IPAddress.Any) || listen.Address.Equals(IPAddress.IPv6Any))
+            {
+                throw new FormatException("listening on every address needs --public-url, the URL clients reach this server at (the token realm names it)");
+            }
+
+            index.PublicUrl = $"{(registry.Tls.Enabled ? "https" : "http")}://{registry.Listen}";
+        }
+
+        index.Validate();
+        registry.Auth.Realm = index.PublicUrl.TrimEnd('/') + TokenProtocol.TokenPath;
+        registry.Auth.Service = index.Service;
+        registry.Auth.Issuer = index.Issuer;
+        registry.Auth.Validate(keySourceProvided: true);
+        return index;
+    }
+
+    /// <summary>Runs the registry until Ctrl-C or SIGTERM; disposing it (before the store) stops it first.</summary>
+    private static async Task<int> RunRegistryAsync(RegistryOptions registry, IndexOptions? index, LocalCluster cluster, CancellationToken cancellationToken)
+    {
+        IIndexStore? accounts = null;
+        if (index is not null)
+        {
+            try
+            {
+                accounts = await IndexHost.OpenStoreAsync(index, TimeProvider.System, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync($"speedy server: cannot open the index under {Path.GetFullPath(index.IndexDirectory)}: {ex.Message}");
+                return 2;
+            }
+        }
+
+        await using var app = RegistryHost.Build(
+            registry,
+            builder =>
+            {
+                builder.Services.AddSingleton(cluster.LocalFragments);
+                builder.Services.AddSingleton(cluster.MetaStore);
+                if (index is not null)
+                {
+                    // The container owns the index's store from here, and registers the index's key ring as the
+                    // registry's ISigningKeySource, after (and so over) the registry's own JWKS client.
+                    builder.Services.AddSpeedyIndex(index, accounts!);
+                    builder.Services.AddSingleton<IRegistryEvents>(services => new IndexEventSink(services.GetRequiredService<IndexEvents>()));
+                }
+            },
+            index is null ? null : app => app.MapSpeedyIndex());
         try
         {
             await app.StartAsync(cancellationToken);
@@ -172,7 +261,8 @@ internal static class ServerCommand
 
         Console.WriteLine(Describe(cluster));
         var scheme = registry.Tls.Enabled ? "https" : "http";
-        Console.WriteLine($"speedy server: listening on {scheme}://{registry.Listen}, storage speedy with data under {cluster.Data}");
+        var auth = index is null ? "none: anyone may push and pull" : $"tokens from the built-in index, realm {registry.Auth.Realm}";
+        Console.WriteLine($"speedy server: listening on {scheme}://{registry.Listen}, storage speedy with data under {cluster.Data}, auth {auth}");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +54,34 @@ public static class RegistryApplication
         app.UseMiddleware<RegistryMiddleware>();
         var registry = app.Services.GetRequiredService<RegistryContext>();
         app.Run(context => RegistryRouter.HandleAsync(context, registry));
+        return app;
+    }
+
+    /// <summary>
+    /// Serves the registry under <c>/v2</c> only, next to another application in the same host (the index in
+    /// <c>speedy server</c>), whose requests get <paramref name="otherBodyLimit"/> as their body limit: the
+    /// registry's uploads have none.
+    /// </summary>
+    public static WebApplication MapSpeedyRegistryAlongside(this WebApplication app, long otherBodyLimit)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var registry = app.Services.GetRequiredService<RegistryContext>();
+        app.MapWhen(
+            static context => context.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal),
+            branch =>
+            {
+                branch.UseMiddleware<RegistryMiddleware>();
+                branch.Run(context => RegistryRouter.HandleAsync(context, registry));
+            });
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = otherBodyLimit;
+            }
+
+            return next(context);
+        });
         return app;
     }
 

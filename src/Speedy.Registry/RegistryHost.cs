@@ -10,7 +10,11 @@ public static class RegistryHost
 {
     /// <param name="options">The validated registry options.</param>
     /// <param name="configure">Last-moment changes to the builder, e.g. a test server instead of Kestrel.</param>
-    public static WebApplication Build(RegistryOptions options, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="alongside">
+    /// Maps another application into the same host (the index in <c>speedy server</c>): the registry then serves only
+    /// <c>/v2</c>, and every other request goes to what this maps, with a body limit of 1 MiB.
+    /// </param>
+    public static WebApplication Build(RegistryOptions options, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? alongside = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         // The host logs "Hosting failed to start" with the whole stack trace at Error, and then StartAsync throws
@@ -28,7 +32,16 @@ public static class RegistryHost
         builder.Services.AddSpeedyRegistry(options);
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapSpeedyRegistry();
+        if (alongside is null)
+        {
+            app.MapSpeedyRegistry();
+        }
+        else
+        {
+            app.MapSpeedyRegistryAlongside(otherBodyLimit: 1 << 20);
+            alongside(app);
+        }
+
         return app;
     }
 }

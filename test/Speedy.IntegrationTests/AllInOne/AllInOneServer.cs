@@ -50,7 +50,7 @@ public sealed partial class AllInOneServer : IAsyncDisposable
     public IReadOnlyList<(Uri Url, uint Group)> ChunkServers { get; private set; } = [];
 
     /// <summary>
-    /// <c>speedy server --listen 127.0.0.1:PORT --data DATA --volume-size 64MiB ARGUMENTS</c> on a free port (another
+    /// <c>speedy server --listen 127.0.0.1:PORT --data DATA --volume-size 64MiB --auth none ARGUMENTS</c> on a free port (another
     /// one if it was taken meanwhile).
     /// </summary>
     /// <param name="environment">Variables for the process (inherited <c>SPEEDY_*</c> ones are removed).</param>
@@ -67,7 +67,7 @@ public sealed partial class AllInOneServer : IAsyncDisposable
                 var process = await SpeedyProcess.StartAsync(
                     new SpeedyProcessStartInfo
                     {
-                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, .. arguments],
+                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, "--auth", "none", .. arguments],
                         Environment = environment,
                         Address = address,
                         Readiness = new ReadinessProbe

@@ -47,10 +47,10 @@ public sealed class RegistryProcess : IAsyncDisposable
         string dataDirectory, string[] authArguments, ITestOutputHelper output, CancellationToken cancellationToken) =>
         StartOnFreePortAsync("registry", ["--data", dataDirectory, "--storage", "filesystem", .. authArguments], tls: null, output, cancellationToken, HttpStatusCode.Unauthorized);
 
-    /// <summary>`speedy server --listen 127.0.0.1:PORT --data DIR` (all roles in one process) on a free port.</summary>
+    /// <summary>`speedy server --listen 127.0.0.1:PORT --data DIR --auth none` (all roles in one process) on a free port.</summary>
     public static Task<RegistryProcess> StartServerAsync(
         string dataDirectory, ITestOutputHelper output, CancellationToken cancellationToken) =>
-        StartOnFreePortAsync("server", ["--data", dataDirectory, "--volume-size", "67108864"], tls: null, output, cancellationToken);
+        StartOnFreePortAsync("server", ["--data", dataDirectory, "--volume-size", "67108864", "--auth", "none"], tls: null, output, cancellationToken);
 
     public static async Task<RegistryProcess> StartAsync(
         SpeedyStartInfo startInfo, ITestOutputHelper output, CancellationToken cancellationToken)
