@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -6,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 using Speedy.Index.Tokens;
 using Speedy.Index.Web.Registry;
 
@@ -28,6 +31,8 @@ public static class IndexWebApplication
         options.Validate();
         services.AddSingleton(Options.Create(options));
         services.AddSingleton<MarkdownRenderer>();
+        // Text outside ASCII (names, descriptions, ★) as characters rather than numeric entities; markup is still encoded.
+        services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddHttpClient<IRegistryBrowser, HttpRegistryBrowser>();
         services.TryAddSingleton<RegistryTokenFactory>(sp =>
         {
