@@ -37,6 +37,7 @@ internal static class SpeedyCommand
         root.Subcommands.Add(MasterCommand.Create());
         root.Subcommands.Add(ImageServerCommand.Create());
         root.Subcommands.Add(MetaServerCommand.Create());
+        root.Subcommands.Add(IndexCommand.Create());
         s_storage.AcceptOnlyFromAmong("filesystem", "memory", "speedy");
         return root;
     }

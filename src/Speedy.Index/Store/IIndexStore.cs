@@ -27,7 +27,7 @@ public interface IIndexStore : IAsyncDisposable
 
     Task<Account?> GetAccountAsync(long id, CancellationToken cancellationToken);
 
-    Task<Page<Account>> ListAccountsAsync(AccountQuery query, CancellationToken cancellationToken);
+    Task<PagedList<Account>> ListAccountsAsync(AccountQuery query, CancellationToken cancellationToken);
 
     /// <summary>Replaces a user's password hash and lifts a lockout.</summary>
     Task<bool> SetPasswordHashAsync(long accountId, string passwordHash, CancellationToken cancellationToken);
@@ -94,7 +94,7 @@ public interface IIndexStore : IAsyncDisposable
 
     Task<NamespaceInfo?> GetNamespaceAsync(string name, CancellationToken cancellationToken);
 
-    Task<Page<NamespaceInfo>> ListNamespacesAsync(NamespaceQuery query, CancellationToken cancellationToken);
+    Task<PagedList<NamespaceInfo>> ListNamespacesAsync(NamespaceQuery query, CancellationToken cancellationToken);
 
     Task<bool> SetNamespaceDescriptionAsync(string name, string description, CancellationToken cancellationToken);
 
@@ -133,7 +133,7 @@ public interface IIndexStore : IAsyncDisposable
     Task<bool> DeleteRepositoryAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>One page of repositories the viewer may see, filtered, searched and sorted as asked.</summary>
-    Task<Page<Repository>> SearchRepositoriesAsync(RepositoryQuery query, CancellationToken cancellationToken);
+    Task<PagedList<Repository>> SearchRepositoriesAsync(RepositoryQuery query, CancellationToken cancellationToken);
 
     /// <returns>True when it was not starred before; false when it already was or the repository does not exist.</returns>
     Task<bool> StarAsync(long accountId, string repository, CancellationToken cancellationToken);

@@ -59,7 +59,7 @@ public abstract partial class SqlIndexStore
     public Task<Account?> GetAccountAsync(long id, CancellationToken cancellationToken) =>
         ReadAsync(session => ReadAccountAsync(session, $"SELECT {AccountColumns} FROM accounts WHERE id = @key", id), cancellationToken);
 
-    public Task<Page<Account>> ListAccountsAsync(AccountQuery query, CancellationToken cancellationToken)
+    public Task<PagedList<Account>> ListAccountsAsync(AccountQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckPage(query.Offset, query.Limit);
@@ -86,7 +86,7 @@ public abstract partial class SqlIndexStore
                     $"SELECT {AccountColumns} FROM accounts{where} ORDER BY name LIMIT @limit OFFSET @offset",
                     ReadAccount,
                     [.. parameters, ("@limit", (long)query.Limit), ("@offset", (long)query.Offset)]);
-                return new Page<Account>(await WithRightsAsync(session, accounts), total);
+                return new PagedList<Account>(await WithRightsAsync(session, accounts), total);
             },
             cancellationToken);
     }

@@ -52,7 +52,7 @@ public abstract partial class SqlIndexStore
             cancellationToken);
     }
 
-    public Task<Page<NamespaceInfo>> ListNamespacesAsync(NamespaceQuery query, CancellationToken cancellationToken)
+    public Task<PagedList<NamespaceInfo>> ListNamespacesAsync(NamespaceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckPage(query.Offset, query.Limit);
@@ -79,7 +79,7 @@ public abstract partial class SqlIndexStore
                     $"SELECT {NamespaceColumns} FROM namespaces{where} ORDER BY name LIMIT @limit OFFSET @offset",
                     ReadNamespace,
                     [.. parameters, ("@limit", (long)query.Limit), ("@offset", (long)query.Offset)]);
-                return new Page<NamespaceInfo>(items, total);
+                return new PagedList<NamespaceInfo>(items, total);
             },
             cancellationToken);
     }
