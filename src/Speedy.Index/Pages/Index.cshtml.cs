@@ -19,7 +19,7 @@ internal sealed class IndexModel(IIndexStore store) : PageModel
     [BindProperty(SupportsGet = true, Name = "page")]
     public int PageNumber { get; set; } = 1;
 
-    public Page<Repository> Results { get; private set; } = new([], 0);
+    public PagedList<Repository> Results { get; private set; } = new([], 0);
 
     public int PageCount => (int)Math.Max(1, (Results.Total + PageSize - 1) / PageSize);
 

@@ -29,7 +29,7 @@ internal sealed class NamespaceModel(IIndexStore store, MarkdownRenderer markdow
 
     public IReadOnlyList<NamespaceMember> Members { get; private set; } = [];
 
-    public Page<Repository> Repositories { get; private set; } = new([], 0);
+    public PagedList<Repository> Repositories { get; private set; } = new([], 0);
 
     public int PageCount => (int)Math.Max(1, (Repositories.Total + PageSize - 1) / PageSize);
 

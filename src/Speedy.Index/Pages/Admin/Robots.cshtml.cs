@@ -37,7 +37,7 @@ internal sealed class RobotsModel(IIndexStore store, TimeProvider timeProvider, 
     [BindProperty]
     public int ExpiresInDays { get; set; } = 365;
 
-    public Page<Account> Robots { get; private set; } = new([], 0);
+    public PagedList<Account> Robots { get; private set; } = new([], 0);
 
     public int PageCount => (int)Math.Max(1, (Robots.Total + PageSize - 1) / PageSize);
 

@@ -25,7 +25,7 @@ internal sealed class UsersModel(IIndexStore store, PasswordHasher hasher, TimeP
     [BindProperty(SupportsGet = true, Name = "page")]
     public int PageNumber { get; set; } = 1;
 
-    public Page<Account> Users { get; private set; } = new([], 0);
+    public PagedList<Account> Users { get; private set; } = new([], 0);
 
     public int PageCount => (int)Math.Max(1, (Users.Total + PageSize - 1) / PageSize);
 
