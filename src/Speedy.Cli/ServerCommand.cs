@@ -12,6 +12,7 @@ using Speedy.Hosting;
 using Speedy.Index;
 using Speedy.Index.Events;
 using Speedy.Index.Store;
+using Speedy.Index.Web;
 using Speedy.Registry;
 using Speedy.Registry.Events;
 
@@ -241,10 +242,19 @@ internal static class ServerCommand
                     // The container owns the index's store from here, and registers the index's key ring as the
                     // registry's ISigningKeySource, after (and so over) the registry's own JWKS client.
                     builder.Services.AddSpeedyIndex(index, accounts!);
+                    builder.Services.AddSpeedyIndexWeb(new IndexWebOptions
+                    {
+                        RegistryUrl = new Uri(index.PublicUrl!),
+                        KeysDirectory = Path.Combine(index.IndexDirectory, "web-keys"),
+                    });
                     builder.Services.AddSingleton<IRegistryEvents>(services => new IndexEventSink(services.GetRequiredService<IndexEvents>()));
                 }
             },
-            index is null ? null : app => app.MapSpeedyIndex());
+            index is null ? null : app =>
+            {
+                app.MapSpeedyIndex();
+                app.MapSpeedyIndexWeb();
+            });
         try
         {
             await app.StartAsync(cancellationToken);
