@@ -32,8 +32,10 @@ internal static class SpeedyCommand
     private static readonly Option<string> s_authIssuer = new("--auth-issuer") { Description = "the issuer tokens must carry (default speedy-index)" };
     private static readonly Option<string> s_authJwks = new("--auth-jwks") { Description = "token: URL of the index's public keys (JWKS), e.g. https://index.example.com/.well-known/jwks.json" };
     private static readonly Option<string> s_htpasswd = new("--htpasswd") { Description = "htpasswd: the file of users and bcrypt hashes (htpasswd -B)" };
+    private static readonly Option<string> s_eventsUrl = new("--events-url") { Description = "base URL of a separate index to forward pushes, pulls and deletions to (POST <url>/events), e.g. http://index.example.com:5001" };
+    private static readonly Option<string> s_eventsSecret = new("--events-secret") { Description = "the index's events secret (its --events-secret), sent as a Bearer token; required with --events-url" };
 
-    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, DirectWrites, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for registry also Auth:Mode, Auth:Realm, Auth:Service, Auth:Issuer, Auth:Jwks, Auth:Htpasswd; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
+    private static readonly Option<FileInfo> s_config = new("--config") { Description = "JSON configuration file (keys: Listen, Data, Storage, DirectWrites, UploadSecret, DeleteEnabled, Cluster:MetaServers, Cluster:ImageServers, Cluster:FragmentBytes, Tls:Certificate, Tls:Key; for registry also Auth:Mode, Auth:Realm, Auth:Service, Auth:Issuer, Auth:Jwks, Auth:Htpasswd, Events:Url, Events:Secret; for server also ChunkServers, Replicas, VolumeSize, MinFreeBytes)" };
 
     public static RootCommand Create()
     {
@@ -52,7 +54,7 @@ internal static class SpeedyCommand
 
     private static Command Role(string name, string description)
     {
-        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_directWrites, s_tlsCert, s_tlsKey, s_auth, s_authRealm, s_authService, s_authIssuer, s_authJwks, s_htpasswd, s_config };
+        var command = new Command(name, description) { s_listen, s_data, s_storage, s_metaServers, s_imageServers, s_fragmentSize, s_directWrites, s_tlsCert, s_tlsKey, s_auth, s_authRealm, s_authService, s_authIssuer, s_authJwks, s_htpasswd, s_eventsUrl, s_eventsSecret, s_config };
         command.SetAction((parse, cancellationToken) => RunAsync(name, parse, cancellationToken));
         return command;
     }
@@ -75,6 +77,8 @@ internal static class SpeedyCommand
             AddFlag(parse, s_authIssuer, "Auth:Issuer", flags);
             AddFlag(parse, s_authJwks, "Auth:Jwks", flags);
             AddFlag(parse, s_htpasswd, "Auth:Htpasswd", flags);
+            AddFlag(parse, s_eventsUrl, "Events:Url", flags);
+            AddFlag(parse, s_eventsSecret, "Events:Secret", flags);
 
             LoadConfiguration(parse, flags).Bind(options);
             Validate(options);
@@ -110,7 +114,8 @@ internal static class SpeedyCommand
             AuthModes.Htpasswd => $"htpasswd {Path.GetFullPath(options.Auth.Htpasswd!)}",
             _ => "none",
         };
-        Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}, auth {auth}");
+        var events = options.Events.Enabled ? $", events to {options.Events.Endpoint}" : string.Empty;
+        Console.WriteLine($"speedy {role}: listening on {scheme}://{options.Listen}, storage {storage}, auth {auth}{events}");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
@@ -169,6 +174,7 @@ internal static class SpeedyCommand
 
         ValidateServing(options);
         options.Auth.Validate();
+        options.Events.Validate();
     }
 
     /// <summary>What every registry role checks whatever its storage: the listen address, TLS and the limits.</summary>

@@ -26,6 +26,7 @@ namespace Speedy.Registry;
 public static class RegistryApplication
 {
     private const string JwksClient = "speedy-jwks";
+    private const string EventsClient = "speedy-events";
 
     /// <summary>Registers the registry's services over the driver the options name.</summary>
     public static IServiceCollection AddSpeedyRegistry(this IServiceCollection services, RegistryOptions options)
@@ -38,6 +39,7 @@ public static class RegistryApplication
         services.AddSingleton<UploadSessions>();
         services.AddSingleton(sp => new UploadLocationSigner(sp.GetRequiredService<IStorageDriver>(), options.UploadSecret));
         services.AddSingleton<RegistryContext>();
+        AddEventForwarding(services, options.Events);
         services.TryAddSingleton<IRegistryEvents, NoRegistryEvents>();
         services.AddSingleton<RegistryEventPublisher>();
         AddAuthorization(services, options.Auth);
@@ -108,6 +110,30 @@ public static class RegistryApplication
         {
             listen.Protocols = HttpProtocols.Http1;
         }
+    }
+
+    /// <summary>
+    /// With <see cref="EventsOptions.Url"/> set, the events go to that index over HTTP (<see cref="HttpRegistryEvents"/>)
+    /// instead of nowhere; a sink registered after this call still takes their place.
+    /// </summary>
+    private static void AddEventForwarding(IServiceCollection services, EventsOptions events)
+    {
+        if (!events.Enabled)
+        {
+            return;
+        }
+
+        // One client for the process's life, as the JWKS one: connections are renewed so a moved index is found.
+        services.AddHttpClient(EventsClient, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp => new HttpRegistryEvents(
+            events,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(EventsClient),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<HttpRegistryEvents>>()));
+        services.TryAddSingleton<IRegistryEvents>(sp => sp.GetRequiredService<HttpRegistryEvents>());
+        services.AddHostedService(sp => sp.GetRequiredService<HttpRegistryEvents>());
     }
 
     /// <summary>

@@ -19,9 +19,9 @@ public static class RegistryHost
         ArgumentNullException.ThrowIfNull(options);
         // The host logs "Hosting failed to start" with the whole stack trace at Error, and then StartAsync throws
         // the same exception to its caller: the CLI prints it as one line ("cannot listen on ..."), anything else
-        // still surfaces from StartAsync. The category's other Error is a faulted BackgroundService, which the
-        // registry has none of; its Critical entries (a lifetime callback that threw, a service stopping the host)
-        // still show.
+        // still surfaces from StartAsync. The category's other Error is a faulted BackgroundService; the registry's
+        // one (HttpRegistryEvents) catches and logs what it could throw itself. Its Critical entries (a lifetime
+        // callback that threw, a service stopping the host) still show.
         var builder = SpeedyWebHost.CreateBuilder(
             ListenAddress.Parse(options.Listen),
             maxRequestBodySize: null,

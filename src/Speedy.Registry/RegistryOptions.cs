@@ -38,4 +38,7 @@ public sealed class RegistryOptions
 
     /// <summary>Who may do what: nobody is asked (<c>none</c>), Basic users of an htpasswd file, or the index's tokens.</summary>
     public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>The index the events (pushes, pulls, deletions) are forwarded to, when it runs apart from the registry.</summary>
+    public EventsOptions Events { get; set; } = new();
 }

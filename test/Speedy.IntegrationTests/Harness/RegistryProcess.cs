@@ -78,6 +78,16 @@ public sealed class RegistryProcess : IAsyncDisposable
         return new RegistryProcess(process, startInfo);
     }
 
+    /// <summary>SIGTERM, as a service manager stops it, and waits (up to 30 s) for its exit code.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        _process.Terminate();
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private static Task<RegistryProcess> StartOnFreePortAsync(
