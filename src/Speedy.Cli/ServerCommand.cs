@@ -89,6 +89,9 @@ internal static class ServerCommand
             registry = new RegistryOptions();
             configuration.Bind(registry);
             registry.Storage = "speedy";
+
+            // The index is in this process: its events go to it directly, never over HTTP.
+            registry.Events = new EventsOptions();
             store = new LocalClusterOptions();
             configuration.Bind(store);
             store.Data = registry.Data;
