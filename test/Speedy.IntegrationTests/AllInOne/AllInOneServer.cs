@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.RegularExpressions;
 using Speedy.IntegrationTests.Harness;
 using Speedy.Testing;
@@ -60,40 +61,16 @@ public sealed partial class AllInOneServer : IAsyncDisposable
         ITestOutputHelper output,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? environment = null) =>
-        FreePort.StartOnFreePortAsync(
-            async port =>
-            {
-                var address = new Uri($"http://127.0.0.1:{port}/");
-                var process = await SpeedyProcess.StartAsync(
-                    new SpeedyProcessStartInfo
-                    {
-                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, "--auth", "none", .. arguments],
-                        Environment = environment,
-                        Address = address,
-                        Readiness = new ReadinessProbe
-                        {
-                            Url = new Uri(address, "v2/"),
-                            Timeout = TimeSpan.FromSeconds(90),
-                            RequestTimeout = TimeSpan.FromSeconds(10),
-                            Interval = TimeSpan.FromMilliseconds(100),
-                        },
-                        Log = output.WriteLine,
-                    },
-                    cancellationToken);
-                var server = new AllInOneServer(process, port);
-                try
-                {
-                    await server.ReadStoreLineAsync(cancellationToken);
-                }
-                catch
-                {
-                    await server.DisposeAsync();
-                    throw;
-                }
+        StartOnFreePortAsync(data, ["--auth", "none", .. arguments], HttpStatusCode.OK, output.WriteLine, environment, cancellationToken);
 
-                return server;
-            },
-            output.WriteLine);
+    /// <summary>
+    /// <c>speedy server --listen 127.0.0.1:PORT --data DATA --volume-size 64MiB ARGUMENTS</c> with token authentication, the
+    /// default: the built-in index signs clients in, so it is ready when <c>GET /v2/</c> answers 401 with its challenge.
+    /// </summary>
+    /// <param name="log">Where the process's output goes, line by line, for as long as it runs.</param>
+    public static Task<AllInOneServer> StartWithTokenAuthAsync(
+        string data, IReadOnlyList<string> arguments, Action<string> log, CancellationToken cancellationToken) =>
+        StartOnFreePortAsync(data, arguments, HttpStatusCode.Unauthorized, log, environment: null, cancellationToken);
 
     public HttpClient CreateClient() => RegistryHttpClient.Create(BaseAddress);
 
@@ -111,6 +88,49 @@ public sealed partial class AllInOneServer : IAsyncDisposable
     public Task KillAsync() => _process.KillAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static Task<AllInOneServer> StartOnFreePortAsync(
+        string data,
+        IReadOnlyList<string> arguments,
+        HttpStatusCode readyStatus,
+        Action<string> log,
+        IReadOnlyDictionary<string, string>? environment,
+        CancellationToken cancellationToken) =>
+        FreePort.StartOnFreePortAsync(
+            async port =>
+            {
+                var address = new Uri($"http://127.0.0.1:{port}/");
+                var process = await SpeedyProcess.StartAsync(
+                    new SpeedyProcessStartInfo
+                    {
+                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, .. arguments],
+                        Environment = environment,
+                        Address = address,
+                        Readiness = new ReadinessProbe
+                        {
+                            Url = new Uri(address, "v2/"),
+                            Status = readyStatus,
+                            Timeout = TimeSpan.FromSeconds(90),
+                            RequestTimeout = TimeSpan.FromSeconds(10),
+                            Interval = TimeSpan.FromMilliseconds(100),
+                        },
+                        Log = log,
+                    },
+                    cancellationToken);
+                var server = new AllInOneServer(process, port);
+                try
+                {
+                    await server.ReadStoreLineAsync(cancellationToken);
+                }
+                catch
+                {
+                    await server.DisposeAsync();
+                    throw;
+                }
+
+                return server;
+            },
+            log);
 
     /// <summary>The line "store of N chunk server(s) in G group(s) of R: URL (group g), …; master URL, meta server URL, image server URL".</summary>
     private async Task ReadStoreLineAsync(CancellationToken cancellationToken)

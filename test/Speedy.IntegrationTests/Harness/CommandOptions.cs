@@ -12,6 +12,9 @@ public sealed class CommandOptions
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Written to the command's standard input, which is then closed (a password for <c>--password-stdin</c>); null writes nothing.</summary>
+    public string? StandardInput { get; init; }
+
     /// <summary>Where the command line, exit code and output are logged; null logs nowhere.</summary>
     public ITestOutputHelper? Output { get; init; }
 }

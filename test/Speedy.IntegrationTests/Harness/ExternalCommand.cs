@@ -56,9 +56,21 @@ public static class ExternalCommand
                 $"Cannot start `{commandLine}`: {e.Message}. Is {fileName} installed? .ci/run installs it.", e);
         }
 
-        process.StandardInput.Close();
         var stdoutTask = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            if (options.StandardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(options.StandardInput.AsMemory(), cancellationToken);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The command exited without reading its input; its exit code and output say why.
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);

@@ -14,7 +14,8 @@ public sealed class PodmanStore(string directory, ITestOutputHelper output) : ID
     // podman refuses a run root longer than 50 characters, so it gets a short directory of its own.
     private readonly TempDirectory _runRoot = TempDirectory.CreateShort("pm");
 
-    public Task<CommandResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+    /// <param name="standardInput">Written to podman's standard input (a password for <c>login --password-stdin</c>).</param>
+    public Task<CommandResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken, string? standardInput = null) =>
         ExternalCommand.RunAsync(
             "podman",
             [
@@ -30,6 +31,7 @@ public sealed class PodmanStore(string directory, ITestOutputHelper output) : ID
             {
                 Output = output,
                 Timeout = s_timeout,
+                StandardInput = standardInput,
                 // Keep podman away from the user's and the host's per-user state.
                 Environment = new Dictionary<string, string?>
                 {
@@ -40,8 +42,8 @@ public sealed class PodmanStore(string directory, ITestOutputHelper output) : ID
             },
             cancellationToken);
 
-    public async Task<string> RunCheckedAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        (await RunAsync(arguments, cancellationToken)).EnsureSuccess().StandardOutput.Trim();
+    public async Task<string> RunCheckedAsync(IEnumerable<string> arguments, CancellationToken cancellationToken, string? standardInput = null) =>
+        (await RunAsync(arguments, cancellationToken, standardInput)).EnsureSuccess().StandardOutput.Trim();
 
     public void Dispose() => _runRoot.Dispose();
 }
