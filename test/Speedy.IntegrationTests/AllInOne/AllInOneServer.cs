@@ -6,7 +6,7 @@ using Speedy.Testing;
 namespace Speedy.IntegrationTests.AllInOne;
 
 /// <summary>
-/// A real <c>speedy server</c> process on a free loopback port, ready once <c>GET /v2/</c> answers 200. It reads the
+/// A real <c>speedy server</c> process on a free loopback port, ready once <c>GET /v2/</c> answers (200; 401 with token auth). It reads the
 /// line in which the server names its internal roles (master, meta server, image server, chunk servers), so tests can
 /// look at the store behind the registry. Disposing it kills the process tree.
 /// </summary>
@@ -50,16 +50,18 @@ public sealed partial class AllInOneServer : IAsyncDisposable
     public IReadOnlyList<(Uri Url, uint Group)> ChunkServers { get; private set; } = [];
 
     /// <summary>
-    /// <c>speedy server --listen 127.0.0.1:PORT --data DATA --volume-size 64MiB --auth none ARGUMENTS</c> on a free port (another
+    /// <c>speedy server --listen 127.0.0.1:PORT --data DATA --volume-size 64MiB --auth AUTH ARGUMENTS</c> on a free port (another
     /// one if it was taken meanwhile).
     /// </summary>
     /// <param name="environment">Variables for the process (inherited <c>SPEEDY_*</c> ones are removed).</param>
+    /// <param name="auth"><c>none</c> (ready once <c>GET /v2/</c> answers 200) or <c>token</c>, the built-in index (ready once it answers 401).</param>
     public static Task<AllInOneServer> StartAsync(
         string data,
         IReadOnlyList<string> arguments,
         ITestOutputHelper output,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null) =>
+        IReadOnlyDictionary<string, string>? environment = null,
+        string auth = "none") =>
         FreePort.StartOnFreePortAsync(
             async port =>
             {
@@ -67,12 +69,13 @@ public sealed partial class AllInOneServer : IAsyncDisposable
                 var process = await SpeedyProcess.StartAsync(
                     new SpeedyProcessStartInfo
                     {
-                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, "--auth", "none", .. arguments],
+                        Arguments = ["server", "--listen", $"127.0.0.1:{port}", "--data", data, "--volume-size", TestVolumeSize, "--auth", auth, .. arguments],
                         Environment = environment,
                         Address = address,
                         Readiness = new ReadinessProbe
                         {
                             Url = new Uri(address, "v2/"),
+                            Status = auth == "none" ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.Unauthorized,
                             Timeout = TimeSpan.FromSeconds(90),
                             RequestTimeout = TimeSpan.FromSeconds(10),
                             Interval = TimeSpan.FromMilliseconds(100),
