@@ -13,6 +13,7 @@ using Speedy.Index;
 using Speedy.Index.Events;
 using Speedy.Index.Store;
 using Speedy.Index.Web;
+using Speedy.Index.Web.Health;
 using Speedy.Registry;
 using Speedy.Registry.Events;
 
@@ -250,6 +251,7 @@ internal static class ServerCommand
                         RegistryUrl = new Uri(index.PublicUrl!),
                         KeysDirectory = Path.Combine(index.IndexDirectory, "web-keys"),
                     });
+                    builder.Services.AddSingleton<IStoreHealth>(_ => new MasterStoreHealth([cluster.MasterUrl]));
                     builder.Services.AddSingleton<IRegistryEvents>(services => new IndexEventSink(services.GetRequiredService<IndexEvents>()));
                 }
             },

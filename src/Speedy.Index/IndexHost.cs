@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Speedy.Hosting;
 using Speedy.Index.Store;
+using Speedy.Index.Web;
 
 namespace Speedy.Index;
 
-/// <summary>Builds the index's own web application (<c>speedy index</c>); tests host it the same way.</summary>
+/// <summary>
+/// Builds the index's own web application (<c>speedy index</c>): the token service, the JWKS and the web UI (reading
+/// the registry at <see cref="IndexOptions.RegistryUrl"/>); tests host it the same way.
+/// </summary>
 public static class IndexHost
 {
     /// <summary>Opens the store the options name: SQLite under <see cref="IndexOptions.IndexDirectory"/> (created), or PostgreSQL.</summary>
@@ -39,7 +43,11 @@ public static class IndexHost
         }
     }
 
-    /// <summary>Builds the application over <paramref name="store"/>, which it owns from then on.</summary>
+    /// <summary>
+    /// Builds the application over <paramref name="store"/>, which it owns from then on. <paramref name="configure"/>
+    /// runs after the index and its web UI are added, so it may add the UI's optional services (the admin health
+    /// page's <see cref="Web.Health.IStoreHealth"/>).
+    /// </summary>
     public static WebApplication Build(IndexOptions options, IIndexStore store, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,9 +55,16 @@ public static class IndexHost
         options.Validate();
         var builder = SpeedyWebHost.CreateBuilder(ListenAddress.ParseFlag(options.Listen, IndexOptions.DefaultListen), maxRequestBodySize: 1 << 20);
         builder.Services.AddSpeedyIndex(options, store);
+        builder.Services.AddSpeedyIndexWeb(new IndexWebOptions
+        {
+            RegistryUrl = options.RegistryUrl is null ? null : new Uri(options.RegistryUrl),
+            RegistryHost = options.RegistryHost,
+            KeysDirectory = options.WebKeysDirectory,
+        });
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapSpeedyIndex();
+        app.MapSpeedyIndexWeb();
         return app;
     }
 }

@@ -31,6 +31,21 @@ public sealed class IndexOptions
     /// <summary>The index's external base URL (e.g. <c>https://index.example.com</c>), for the realm and the JWKS URL it reports.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// The registry's base URL the web UI reads tags and manifests from (e.g. <c>http://127.0.0.1:5000/</c>); without
+    /// it the repository and tag pages say the registry is unavailable.
+    /// </summary>
+    public string? RegistryUrl { get; set; }
+
+    /// <summary>The registry as <c>docker pull</c> and <c>docker login</c> commands on the pages name it; <see cref="RegistryUrl"/>'s authority by default.</summary>
+    public string? RegistryHost { get; set; }
+
+    /// <summary>
+    /// Base URLs of the Speedy masters behind the registry, for the admin health page; none: the page says the storage's
+    /// health is not available. The host (<c>speedy index</c>) reads them: the index itself does not talk to masters.
+    /// </summary>
+    public List<string> Masters { get; set; } = [];
+
     /// <summary>The Bearer secret the registry sends with <c>POST /events</c>; without it the endpoint is not served.</summary>
     public string? EventsSecret { get; set; }
 
@@ -74,6 +89,9 @@ public sealed class IndexOptions
     /// <summary>Where the signing keys are kept, one PEM file each.</summary>
     public string KeysDirectory => Path.Combine(IndexDirectory, "keys");
 
+    /// <summary>Where the web UI keeps the keys that protect its sign-in cookie, so sessions survive a restart.</summary>
+    public string WebKeysDirectory => Path.Combine(IndexDirectory, "web-keys");
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
@@ -106,6 +124,19 @@ public sealed class IndexOptions
             throw new ArgumentException($"the public URL \"{PublicUrl}\" is not an absolute URL (--public-url)");
         }
 
+        if (RegistryUrl is not null && !IsHttpUrl(RegistryUrl))
+        {
+            throw new ArgumentException($"the registry URL \"{RegistryUrl}\" is not an absolute http or https URL (--registry-url)");
+        }
+
+        foreach (var master in Masters)
+        {
+            if (!IsHttpUrl(master))
+            {
+                throw new ArgumentException($"the master \"{master}\" is not an absolute http or https URL (--master)");
+            }
+        }
+
         if (EventsSecret is { Length: < 16 })
         {
             throw new ArgumentException("the events secret must have at least 16 characters (--events-secret)");
@@ -133,6 +164,9 @@ public sealed class IndexOptions
             throw new ArgumentException("MaxFailedLogins and MaxFailedLoginsPerAddress must be positive");
         }
     }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     private static void Positive(TimeSpan value, string name)
     {
