@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Speedy.Index.Events;
 using Speedy.Index.Store;
+using Speedy.Index.Web.Registry;
 
 namespace Speedy.Index.Tests;
 
@@ -90,6 +91,20 @@ public sealed class EventTests
         Assert.Equal(1000, (await index.Store.GetRepositoryAsync("team/app", Token))!.PullCount);
         await index.Events.FlushAsync(Token);
         Assert.Equal(1000, (await index.Store.GetRepositoryAsync("team/app", Token))!.PullCount);
+    }
+
+    [Fact]
+    public async Task RecordInProcess_APullByTheWebUiItself_IsNotCounted()
+    {
+        await using var index = await TestIndex.StartAsync();
+        var time = index.Clock.UtcNow;
+        Assert.True(index.Events.Record(new RegistryEvent(RegistryEventKind.Push, "team/app", "latest", "sha256:cc", "bob", time)));
+        Assert.True(index.Events.Record(new RegistryEvent(RegistryEventKind.Pull, "team/app", "latest", "sha256:cc", HttpRegistryBrowser.ReaderSubject, time)));
+        Assert.True(index.Events.Record(new RegistryEvent(RegistryEventKind.Pull, "team/app", "latest", "sha256:cc", "bob", time)));
+
+        await index.Events.FlushAsync(Token);
+
+        Assert.Equal(1, (await index.Store.GetRepositoryAsync("team/app", Token))!.PullCount);
     }
 
     private static async Task<Repository> WaitForRepositoryAsync(IIndexStore store, string name)

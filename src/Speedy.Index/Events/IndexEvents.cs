@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Speedy.Index.Store;
+using Speedy.Index.Web.Registry;
 using Speedy.Registry.Core;
 
 namespace Speedy.Index.Events;
@@ -33,13 +34,21 @@ public sealed class IndexEvents : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Queues an event; false (and nothing queued) when its repository name is not valid.</summary>
+    /// <summary>
+    /// Queues an event; false (and nothing queued) when its repository name is not valid. A pull by the web UI itself
+    /// (reading a tag page) is not a pull anybody made, and is not counted.
+    /// </summary>
     public bool Record(RegistryEvent registryEvent)
     {
         ArgumentNullException.ThrowIfNull(registryEvent);
         if (!RepositoryName.IsValid(registryEvent.Repository) || !Enum.IsDefined(registryEvent.Kind))
         {
             return false;
+        }
+
+        if (registryEvent.Kind == RegistryEventKind.Pull && registryEvent.Subject == HttpRegistryBrowser.ReaderSubject)
+        {
+            return true;
         }
 
         if (registryEvent.Kind != RegistryEventKind.Pull)
