@@ -50,7 +50,7 @@ internal sealed class IndexModel(IIndexStore store) : PageModel
                 ViewerId = viewer?.Id,
                 ViewerIsAdmin = viewer?.IsAdmin ?? false,
                 Sort = ParseSort(Sort),
-                Offset = (int)Math.Min(int.MaxValue - PageSize, (long)(PageNumber - 1) * PageSize),
+                Offset = PagerModel.Offset(PageNumber, PageSize),
                 Limit = PageSize,
             },
             cancellationToken);

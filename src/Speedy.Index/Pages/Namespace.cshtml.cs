@@ -144,7 +144,7 @@ internal sealed class NamespaceModel(IIndexStore store, MarkdownRenderer markdow
                 Namespace = info.Name,
                 ViewerId = viewer?.Id,
                 ViewerIsAdmin = viewer?.IsAdmin ?? false,
-                Offset = (int)Math.Min(int.MaxValue - PageSize, (long)(PageNumber - 1) * PageSize),
+                Offset = PagerModel.Offset(PageNumber, PageSize),
                 Limit = PageSize,
             },
             cancellationToken);

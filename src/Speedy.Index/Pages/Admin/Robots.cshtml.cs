@@ -188,7 +188,7 @@ internal sealed class RobotsModel(IIndexStore store, TimeProvider timeProvider, 
             new AccountQuery
             {
                 Kind = AccountKind.Robot,
-                Offset = (int)Math.Min(int.MaxValue - PageSize, (long)(PageNumber - 1) * PageSize),
+                Offset = PagerModel.Offset(PageNumber, PageSize),
                 Limit = PageSize,
             },
             cancellationToken);

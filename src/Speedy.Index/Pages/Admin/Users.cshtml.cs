@@ -146,7 +146,7 @@ internal sealed class UsersModel(IIndexStore store, PasswordHasher hasher, TimeP
             {
                 Kind = AccountKind.User,
                 Search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim(),
-                Offset = (int)Math.Min(int.MaxValue - PageSize, (long)(PageNumber - 1) * PageSize),
+                Offset = PagerModel.Offset(PageNumber, PageSize),
                 Limit = PageSize,
             },
             cancellationToken);
