@@ -43,13 +43,13 @@ internal static class ChunkServerCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        AddList(flags, "Directories", parse.GetValue(s_dirs));
-        AddList(flags, "Masters", parse.GetValue(s_masters));
-        Add(flags, "Group", parse.GetValue(s_group)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add(flags, "Listen", parse.GetValue(s_listen));
-        Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
-        Add(flags, "Replaces", parse.GetValue(s_replace));
+        SpeedyConfiguration.AddList(flags, "Directories", parse.GetValue(s_dirs));
+        SpeedyConfiguration.AddList(flags, "Masters", parse.GetValue(s_masters));
+        SpeedyConfiguration.Add(flags, "Group", parse.GetValue(s_group)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SpeedyConfiguration.Add(flags, "Listen", parse.GetValue(s_listen));
+        SpeedyConfiguration.Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SpeedyConfiguration.Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
+        SpeedyConfiguration.Add(flags, "Replaces", parse.GetValue(s_replace));
         if (parse.GetValue(s_directWrites))
         {
             flags["DirectWrites"] = "true";
@@ -82,27 +82,6 @@ internal static class ChunkServerCommand
         await using (app)
         {
             return await HostRunner.RunAsync(app, "chunkserver", options.Listen, $"group {options.Group}, volumes in {string.Join(", ", options.Directories)}", cancellationToken);
-        }
-    }
-
-    private static void Add(Dictionary<string, string?> flags, string key, string? value)
-    {
-        if (value is not null)
-        {
-            flags[key] = value;
-        }
-    }
-
-    private static void AddList(Dictionary<string, string?> flags, string key, string[]? values)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            flags[$"{key}:{i}"] = values[i];
         }
     }
 }

@@ -56,20 +56,20 @@ internal static class IndexCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Add(flags, "Listen", parse.GetValue(s_listen));
-        Add(flags, "Data", parse.GetValue(s_data));
-        Add(flags, "Database", parse.GetValue(s_database));
-        Add(flags, "ConnectionString", parse.GetValue(s_connectionString));
-        Add(flags, "Issuer", parse.GetValue(s_issuer));
-        Add(flags, "Service", parse.GetValue(s_service));
-        Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
-        Add(flags, "RegistryUrl", parse.GetValue(s_registryUrl));
-        Add(flags, "RegistryHost", parse.GetValue(s_registryHost));
-        AddList(flags, "Masters", parse.GetValue(s_masters));
-        Add(flags, "EventsSecret", parse.GetValue(s_eventsSecret));
-        Add(flags, "BcryptWorkFactor", parse.GetValue(s_bcryptWorkFactor)?.ToString(CultureInfo.InvariantCulture));
-        Add(flags, "KeyRotationInterval", parse.GetValue(s_keyRotation));
-        Add(flags, "KeyPublishDelay", parse.GetValue(s_keyPublishDelay));
+        SpeedyConfiguration.Add(flags, "Listen", parse.GetValue(s_listen));
+        SpeedyConfiguration.Add(flags, "Data", parse.GetValue(s_data));
+        SpeedyConfiguration.Add(flags, "Database", parse.GetValue(s_database));
+        SpeedyConfiguration.Add(flags, "ConnectionString", parse.GetValue(s_connectionString));
+        SpeedyConfiguration.Add(flags, "Issuer", parse.GetValue(s_issuer));
+        SpeedyConfiguration.Add(flags, "Service", parse.GetValue(s_service));
+        SpeedyConfiguration.Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
+        SpeedyConfiguration.Add(flags, "RegistryUrl", parse.GetValue(s_registryUrl));
+        SpeedyConfiguration.Add(flags, "RegistryHost", parse.GetValue(s_registryHost));
+        SpeedyConfiguration.AddList(flags, "Masters", parse.GetValue(s_masters));
+        SpeedyConfiguration.Add(flags, "EventsSecret", parse.GetValue(s_eventsSecret));
+        SpeedyConfiguration.Add(flags, "BcryptWorkFactor", parse.GetValue(s_bcryptWorkFactor)?.ToString(CultureInfo.InvariantCulture));
+        SpeedyConfiguration.Add(flags, "KeyRotationInterval", parse.GetValue(s_keyRotation));
+        SpeedyConfiguration.Add(flags, "KeyPublishDelay", parse.GetValue(s_keyPublishDelay));
 
         var options = new IndexOptions();
         try
@@ -129,27 +129,6 @@ internal static class IndexCommand
         {
             Console.Error.WriteLine($"speedy index rotate-key: {ex.Message}");
             return 2;
-        }
-    }
-
-    private static void Add(Dictionary<string, string?> flags, string key, string? value)
-    {
-        if (value is not null)
-        {
-            flags[key] = value;
-        }
-    }
-
-    private static void AddList(Dictionary<string, string?> flags, string key, string[]? values)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            flags[$"{key}:{i}"] = values[i];
         }
     }
 }

@@ -35,11 +35,11 @@ internal static class MasterCommand
         try
         {
             var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            Add(flags, "Listen", parse.GetValue(s_listen));
-            Add(flags, "Index", parse.GetValue(s_index)?.ToString(CultureInfo.InvariantCulture));
-            Add(flags, "HeartbeatTimeout", Duration(parse.GetValue(s_heartbeatTimeout)));
-            Add(flags, "ForgetAfter", Duration(parse.GetValue(s_forgetAfter)));
-            Add(flags, "MinFreeBytes", parse.GetValue(s_minFree)?.ToString(CultureInfo.InvariantCulture));
+            SpeedyConfiguration.Add(flags, "Listen", parse.GetValue(s_listen));
+            SpeedyConfiguration.Add(flags, "Index", parse.GetValue(s_index)?.ToString(CultureInfo.InvariantCulture));
+            SpeedyConfiguration.Add(flags, "HeartbeatTimeout", Duration(parse.GetValue(s_heartbeatTimeout)));
+            SpeedyConfiguration.Add(flags, "ForgetAfter", Duration(parse.GetValue(s_forgetAfter)));
+            SpeedyConfiguration.Add(flags, "MinFreeBytes", parse.GetValue(s_minFree)?.ToString(CultureInfo.InvariantCulture));
             SpeedyConfiguration.Build(parse.GetValue(s_config), flags).Bind(options);
             options.Validate();
         }
@@ -55,12 +55,4 @@ internal static class MasterCommand
 
     private static string? Duration(string? text) =>
         text is null ? null : MasterOptions.ParseDuration(text).ToString("c", CultureInfo.InvariantCulture);
-
-    private static void Add(Dictionary<string, string?> flags, string key, string? value)
-    {
-        if (value is not null)
-        {
-            flags[key] = value;
-        }
-    }
 }

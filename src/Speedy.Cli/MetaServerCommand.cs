@@ -32,10 +32,10 @@ internal static class MetaServerCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Add(flags, "Listen", parse.GetValue(s_listen));
-        Add(flags, "Data", parse.GetValue(s_data));
-        Add(flags, "Store", parse.GetValue(s_store));
-        Add(flags, "ConnectionString", parse.GetValue(s_connectionString));
+        SpeedyConfiguration.Add(flags, "Listen", parse.GetValue(s_listen));
+        SpeedyConfiguration.Add(flags, "Data", parse.GetValue(s_data));
+        SpeedyConfiguration.Add(flags, "Store", parse.GetValue(s_store));
+        SpeedyConfiguration.Add(flags, "ConnectionString", parse.GetValue(s_connectionString));
 
         var options = new MetaServerOptions();
         try
@@ -65,14 +65,6 @@ internal static class MetaServerCommand
         {
             var store = options.Store == MetaServerOptions.PostgresStore ? "PostgreSQL" : Path.GetFullPath(options.DatabasePath);
             return await HostRunner.RunAsync(app, "metaserver", options.Listen, $"{options.Store} store at {store}", cancellationToken);
-        }
-    }
-
-    private static void Add(Dictionary<string, string?> flags, string key, string? value)
-    {
-        if (value is not null)
-        {
-            flags[key] = value;
         }
     }
 }

@@ -81,11 +81,11 @@ internal static class ServerCommand
         try
         {
             var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            Add(flags, "ChunkServers", parse.GetValue(s_chunkServers)?.ToString(CultureInfo.InvariantCulture));
-            Add(flags, "Replicas", parse.GetValue(s_replicas)?.ToString(CultureInfo.InvariantCulture));
-            Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(CultureInfo.InvariantCulture));
-            Add(flags, "Auth:Mode", parse.GetValue(s_auth));
-            Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
+            SpeedyConfiguration.Add(flags, "ChunkServers", parse.GetValue(s_chunkServers)?.ToString(CultureInfo.InvariantCulture));
+            SpeedyConfiguration.Add(flags, "Replicas", parse.GetValue(s_replicas)?.ToString(CultureInfo.InvariantCulture));
+            SpeedyConfiguration.Add(flags, "VolumeSize", parse.GetValue(s_volumeSize)?.ToString(CultureInfo.InvariantCulture));
+            SpeedyConfiguration.Add(flags, "Auth:Mode", parse.GetValue(s_auth));
+            SpeedyConfiguration.Add(flags, "PublicUrl", parse.GetValue(s_publicUrl));
             var configuration = SpeedyCommand.LoadConfiguration(parse, flags);
             registry = new RegistryOptions();
             configuration.Bind(registry);
@@ -313,14 +313,6 @@ internal static class ServerCommand
         catch (SocketException ex)
         {
             return ex.Message;
-        }
-    }
-
-    private static void Add(Dictionary<string, string?> flags, string key, string? value)
-    {
-        if (value is not null)
-        {
-            flags[key] = value;
         }
     }
 }

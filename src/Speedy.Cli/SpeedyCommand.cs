@@ -142,22 +142,11 @@ internal static class SpeedyCommand
         return SpeedyConfiguration.Build(parse.GetValue(s_config), flags);
     }
 
-    private static void AddFlag(ParseResult parse, Option<string> option, string key, Dictionary<string, string?> flags)
-    {
-        if (parse.GetValue(option) is { } value)
-        {
-            flags[key] = value;
-        }
-    }
+    private static void AddFlag(ParseResult parse, Option<string> option, string key, Dictionary<string, string?> flags) =>
+        SpeedyConfiguration.Add(flags, key, parse.GetValue(option));
 
-    private static void AddList(ParseResult parse, Option<string[]> option, string key, Dictionary<string, string?> flags)
-    {
-        var values = parse.GetValue(option) ?? [];
-        for (var i = 0; i < values.Length; i++)
-        {
-            flags[$"{key}:{i}"] = values[i];
-        }
-    }
+    private static void AddList(ParseResult parse, Option<string[]> option, string key, Dictionary<string, string?> flags) =>
+        SpeedyConfiguration.AddList(flags, key, parse.GetValue(option));
 
     private static void Validate(RegistryOptions options)
     {

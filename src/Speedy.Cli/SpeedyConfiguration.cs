@@ -25,4 +25,27 @@ internal static class SpeedyConfiguration
         builder.AddInMemoryCollection(flags);
         return builder.Build();
     }
+
+    /// <summary>Sets the configuration key <paramref name="key"/> to a flag's value when the flag was given.</summary>
+    public static void Add(Dictionary<string, string?> flags, string key, string? value)
+    {
+        if (value is not null)
+        {
+            flags[key] = value;
+        }
+    }
+
+    /// <summary>Sets <c>key:0</c>, <c>key:1</c>, … to a repeated flag's values when it was given.</summary>
+    public static void AddList(Dictionary<string, string?> flags, string key, string[]? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            flags[$"{key}:{i}"] = values[i];
+        }
+    }
 }
