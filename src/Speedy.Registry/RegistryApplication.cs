@@ -109,6 +109,7 @@ public static class RegistryApplication
         else
         {
             listen.Protocols = HttpProtocols.Http1;
+            listen.Use(SendFileConnection.Middleware);
         }
     }
 

@@ -49,6 +49,12 @@ internal static class BlobEndpoints
         }
 
         await using var stream = await registry.Store.OpenBlobAsync(digest, start, length, cancellationToken);
+        if (stream is FileStream file && context.Features.Get<SendFileWriter>() is { } sendFile)
+        {
+            await SendFileAsync(file, sendFile, response, length, cancellationToken);
+            return;
+        }
+
         await CopyAsync(stream, response, length, registry.BlobReads, cancellationToken);
     }
 
@@ -64,6 +70,33 @@ internal static class BlobEndpoints
         RequestExtensions.SetNoBody(context.Response, StatusCodes.Status202Accepted);
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
         registry.Events.BlobDeleted(context, route.Name, digest);
+    }
+
+    /// <summary>
+    /// Sends the blob from its file with <c>sendfile(2)</c> (<see cref="SendFileWriter"/>): the headers are flushed,
+    /// then Kestrel's body writer is advanced over the region without a byte written into it.
+    /// </summary>
+    private static async Task SendFileAsync(FileStream file, SendFileWriter sendFile, HttpResponse response, long length, CancellationToken cancellationToken)
+    {
+        await response.StartAsync(cancellationToken);
+        var writer = response.BodyWriter;
+        if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
+        {
+            return;
+        }
+
+        sendFile.BeginFile(file, file.Position, length);
+        while (length > 0)
+        {
+            var chunk = (int)Math.Min(SendFileWriter.ChunkBytes, length);
+            writer.GetMemory(chunk);
+            writer.Advance(chunk);
+            length -= chunk;
+            if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>

@@ -8,14 +8,21 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Speedy.Storage;
+using Speedy.Testing;
 
 namespace Speedy.Registry.Tests.Support;
 
-/// <summary>A registry on the in-memory driver behind a real Kestrel on a loopback port, for socket-level tests.</summary>
+/// <summary>
+/// A registry behind a real Kestrel on a loopback port, for socket-level tests: on the in-memory driver, or on the
+/// filesystem driver in a directory of its own (whose blob GETs are sent with <c>sendfile</c>).
+/// </summary>
 internal sealed class KestrelRegistry : IAsyncDisposable
 {
-    private KestrelRegistry(WebApplication app, IPEndPoint endPoint, LogCapture logs)
+    private readonly TempDirectory? _data;
+
+    private KestrelRegistry(WebApplication app, IPEndPoint endPoint, LogCapture logs, TempDirectory? data)
     {
+        _data = data;
         App = app;
         Logs = logs;
         EndPoint = endPoint;
@@ -37,14 +44,16 @@ internal sealed class KestrelRegistry : IAsyncDisposable
     /// <summary>Errors the registry or Kestrel logged; any fails the test when the registry is disposed.</summary>
     public LogCapture Logs { get; }
 
-    public static async Task<KestrelRegistry> StartAsync()
+    public static async Task<KestrelRegistry> StartAsync(string storage = "memory")
     {
         var logs = new LogCapture();
-        var app = RegistryHost.Build(new RegistryOptions { Storage = "memory", Listen = "127.0.0.1:0" }, builder => builder.Logging.AddProvider(logs));
+        var data = storage == "filesystem" ? TempDirectory.Create("kestrel-registry") : null;
+        var options = new RegistryOptions { Storage = storage, Listen = "127.0.0.1:0", Data = data?.Path ?? "./data" };
+        var app = RegistryHost.Build(options, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync(Oci.Token);
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var uri = new Uri(Assert.Single(addresses));
-        return new KestrelRegistry(app, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port), logs);
+        return new KestrelRegistry(app, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port), logs, data);
     }
 
     /// <summary>Connects a raw socket to the registry.</summary>
@@ -73,6 +82,7 @@ internal sealed class KestrelRegistry : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
+        _data?.Dispose();
         Logs.AssertNoErrors();
     }
 }
