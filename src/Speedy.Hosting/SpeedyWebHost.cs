@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Speedy.Hosting;
@@ -46,6 +48,7 @@ public static class SpeedyWebHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(informationCategory, LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", hostLogLevel);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BlockMemoryPool.Factory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
