@@ -64,6 +64,38 @@ public sealed class SendFileTests
     }
 
     [Fact]
+    public async Task ReaderPausingLongerThanKestrelsGracePeriod_StillGetsTheWholeBlob()
+    {
+        await using var registry = await KestrelRegistry.StartAsync("filesystem");
+        var data = Oci.RandomBytes(40_000_000, 3);
+        var digest = await Oci.PushBlobAsync(registry.Client, Name, data);
+
+        using var socket = await registry.ConnectAsync();
+        socket.ReceiveBufferSize = 64 << 10;
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /v2/{Name}/blobs/{digest} HTTP/1.1\r\nHost: registry\r\n\r\n"), Oci.Token);
+        var buffer = new byte[1];
+        Assert.Equal(1, await socket.ReceiveAsync(buffer, Oci.Token));
+        // Kestrel's minimum response rate allows a stalled write 5 s; the file region must not be held to it.
+        await Task.Delay(TimeSpan.FromSeconds(8), Oci.Token);
+
+        using var received = new MemoryStream();
+        received.Write(buffer);
+        var chunk = new byte[1 << 20];
+        var headEnd = -1;
+        while (headEnd < 0 || received.Length < headEnd + 4 + data.Length)
+        {
+            var read = await socket.ReceiveAsync(chunk, Oci.Token);
+            Assert.True(read > 0, $"the registry closed the connection after {received.Length} bytes");
+            received.Write(chunk, 0, read);
+            headEnd = headEnd >= 0 ? headEnd : received.GetBuffer().AsSpan(0, (int)received.Length).IndexOf("\r\n\r\n"u8);
+        }
+
+        var bytes = received.ToArray();
+        Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(bytes, 0, headEnd));
+        Assert.Equal(data, bytes[(headEnd + 4)..]);
+    }
+
+    [Fact]
     public async Task ClientLeavingMidBody_LeavesTheRegistryServing()
     {
         await using var registry = await KestrelRegistry.StartAsync("filesystem");

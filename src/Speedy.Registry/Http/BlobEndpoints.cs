@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Speedy.Registry.Core;
 
 namespace Speedy.Registry.Http;
@@ -76,8 +77,18 @@ internal static class BlobEndpoints
     /// Sends the blob from its file with <c>sendfile(2)</c> (<see cref="SendFileWriter"/>): the headers are flushed,
     /// then Kestrel's body writer is advanced over the region without a byte written into it.
     /// </summary>
+    /// <remarks>
+    /// Kestrel's minimum response data rate is off for the response: Kestrel times each flush by the bytes that pass
+    /// through its own buffers, which a file region's do not, so a reader that paused for five seconds was cut off
+    /// mid-blob. Counted properly, the rule (240 bytes a second) would allow a 1 MiB piece more than an hour anyway.
+    /// </remarks>
     private static async Task SendFileAsync(FileStream file, SendFileWriter sendFile, HttpResponse response, long length, CancellationToken cancellationToken)
     {
+        if (response.HttpContext.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
+
         await response.StartAsync(cancellationToken);
         var writer = response.BodyWriter;
         if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
