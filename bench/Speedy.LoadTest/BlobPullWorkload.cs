@@ -4,12 +4,12 @@ namespace Speedy.LoadTest;
 
 /// <summary>
 /// Blob pull: one blob of each size, then for each size and client count the clients GET it over and over. Every
-/// body is read through the client's own 64 KiB buffer and its length checked; each client checks the SHA-256 of its
+/// body is read through the client's own 1 MiB buffer and its length checked; each client checks the SHA-256 of its
 /// first body (and of the next, until one passes).
 /// </summary>
 internal static class BlobPullWorkload
 {
-    private const int ReadBufferBytes = 64 * 1024;
+    private const int ReadBufferBytes = 1024 * 1024;
 
     public static async Task RunAsync(LoadTestRun run, CancellationToken cancellationToken)
     {
