@@ -12,7 +12,8 @@
 #   root namespace: bridge speedy-br 10.231.0.1/24; speedy master, speedy metaserver (SQLite) and
 #                   speedy registry --storage speedy, all listening on 10.231.0.1, and curl, the client
 #   speedy-img      10.231.0.10  speedy imageserver :7200
-#   speedy-cs1..3   10.231.0.11-13  speedy chunkserver :7101, one group (--group 1) of three replicas
+#   speedy-cs1..3   10.231.0.11-13  speedy chunkserver :7101, one group (--group 1) of three replicas; cs2 and cs3
+#                   with --direct-writes, as `speedy server` sets up the members of a group that share one machine
 #
 # Each namespace is joined to the bridge by a veth pair whose two ends both carry `tbf rate $LINK_RATE`: the end in
 # the namespace shapes what leaves it, the end on the bridge what enters it, so each namespace has one full-duplex
@@ -176,7 +177,11 @@ role_pid[master]=${pids[-1]}
 start metaserver "$speedy" metaserver --listen "$host:7003" --data "$work/meta"
 role_pid[metaserver]=${pids[-1]}
 for node in cs1 cs2 cs3; do
-    start "$node" ip netns exec "speedy-$node" "$speedy" chunkserver --dir "$work/$node" --group 1 \
+    # As `speedy server` lays out a group on one machine: the first member writes through the page cache (reads find
+    # it there), the other two with O_DIRECT; three page-cache copies of every byte would be this one VM's CPU.
+    direct=()
+    [[ $node == cs1 ]] || direct=(--direct-writes)
+    start "$node" ip netns exec "speedy-$node" "$speedy" chunkserver --dir "$work/$node" --group 1 "${direct[@]}" \
         --listen "${address[$node]}:7101" --public-url "http://${address[$node]}:7101" --master "http://$host:9333"
     role_pid[$node]=${pids[-1]}
 done
