@@ -26,8 +26,11 @@ public class CrashTests
         var history = new History();
         for (var round = 0; round < 4; round++)
         {
-            // Odd rounds stream the large needles in pieces, so they are in flight for longer.
-            var run = await RunAndKillAsync(directory, (round * 10_000_000) + 1, r => r.Appended.Count >= 2000, round % 2 == 1 ? ["--stream-over", "8192"] : []);
+            // Odd rounds stream the large needles in pieces, so they are in flight for longer. A 1 GiB volume: the kill
+            // lands after 2,000 acknowledgements, but a quick machine acknowledges thousands more first, and four rounds
+            // of needles up to 192 KiB once filled the writer's default 256 MiB (VolumeFullException, not a crash).
+            string[] extra = round % 2 == 1 ? ["--stream-over", "8192", "--size", "1073741824"] : ["--size", "1073741824"];
+            var run = await RunAndKillAsync(directory, (round * 10_000_000) + 1, r => r.Appended.Count >= 2000, extra);
             history.Add(run);
             Assert.True(run.Appended.Count >= 2000, $"round {round}: only {run.Appended.Count} acknowledged before the kill");
             await VerifyAsync(directory, history);
