@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Speedy.Registry.Http;
+using Speedy.Registry.Tests.Support;
 using Speedy.Testing;
 
 namespace Speedy.Registry.Tests.Http;
@@ -15,13 +16,13 @@ public sealed class SendFileWriterTests : IDisposable
     [Fact]
     public async Task Region_IsSentFromTheFile_BetweenWhatWasWrittenBeforeAndAfter()
     {
-        var content = RandomBytes(3 * SendFileWriter.ChunkBytes + 12_345, 1);
+        var content = Oci.RandomBytes(3 * SendFileWriter.ChunkBytes + 12_345, 1);
         const int Offset = 7;
         var length = content.Length - Offset - 100;
         await using var file = WriteFile(content);
         await using var pair = await SocketPair.ConnectAsync();
         var received = pair.ReceiveAllAsync();
-        using var writer = new SendFileWriter(pair.Server, PipeWriter.Create(new NetworkStream(pair.Server), new StreamPipeWriterOptions(leaveOpen: true)));
+        using var writer = Writer(pair.Server);
 
         await writer.WriteAsync("head"u8.ToArray(), Token);
         writer.BeginFile(file, Offset, length);
@@ -45,9 +46,9 @@ public sealed class SendFileWriterTests : IDisposable
     [Fact]
     public async Task BeginFile_WithUnflushedBytesBeforeIt_Throws()
     {
-        await using var file = WriteFile(RandomBytes(10, 2));
+        await using var file = WriteFile(Oci.RandomBytes(10, 2));
         await using var pair = await SocketPair.ConnectAsync();
-        using var writer = new SendFileWriter(pair.Server, PipeWriter.Create(new NetworkStream(pair.Server), new StreamPipeWriterOptions(leaveOpen: true)));
+        using var writer = Writer(pair.Server);
         writer.Write("head"u8);
 
         Assert.Throws<InvalidOperationException>(() => writer.BeginFile(file, 0, 10));
@@ -56,9 +57,9 @@ public sealed class SendFileWriterTests : IDisposable
     [Fact]
     public async Task Advance_PastTheRegion_Throws()
     {
-        await using var file = WriteFile(RandomBytes(10, 3));
+        await using var file = WriteFile(Oci.RandomBytes(10, 3));
         await using var pair = await SocketPair.ConnectAsync();
-        using var writer = new SendFileWriter(pair.Server, PipeWriter.Create(new NetworkStream(pair.Server), new StreamPipeWriterOptions(leaveOpen: true)));
+        using var writer = Writer(pair.Server);
         writer.BeginFile(file, 0, 10);
         writer.GetMemory(10);
 
@@ -68,11 +69,11 @@ public sealed class SendFileWriterTests : IDisposable
     [Fact]
     public async Task FileShorterThanItsRegion_ShutsTheConnection_AndCompletesTheOutput()
     {
-        var content = RandomBytes(1000, 4);
+        var content = Oci.RandomBytes(1000, 4);
         await using var file = WriteFile(content);
         await using var pair = await SocketPair.ConnectAsync();
         var received = pair.ReceiveAllAsync();
-        using var writer = new SendFileWriter(pair.Server, PipeWriter.Create(new NetworkStream(pair.Server), new StreamPipeWriterOptions(leaveOpen: true)));
+        using var writer = Writer(pair.Server);
 
         writer.BeginFile(file, 0, 5000);
         writer.GetMemory(5000);
@@ -85,14 +86,11 @@ public sealed class SendFileWriterTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    private static CancellationToken Token => Oci.Token;
 
-    private static byte[] RandomBytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    /// <summary>The writer as the connection middleware builds it: over the socket's stream, which stays open.</summary>
+    private static SendFileWriter Writer(Socket socket) =>
+        new(socket, PipeWriter.Create(new NetworkStream(socket), new StreamPipeWriterOptions(leaveOpen: true)));
 
     private FileStream WriteFile(byte[] content)
     {
